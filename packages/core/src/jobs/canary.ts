@@ -1,0 +1,68 @@
+import { z } from "zod";
+import { RetryableJobError } from "../errors";
+import { defineJobKind } from "./kinds";
+
+export const CanaryInput = z
+  .object({
+    steps: z.number().int().min(1).max(10_000).default(5),
+    stepMs: z.number().int().min(0).max(60_000).default(200),
+    /** Fail this many first attempts with a retryable error, to exercise retries end to end. */
+    failAttempts: z.number().int().min(0).max(10).default(0),
+  })
+  .strict();
+export type CanaryInput = z.infer<typeof CanaryInput>;
+
+export interface CanaryResult {
+  steps: number;
+  attempt: number;
+  resumedFrom: number | undefined;
+  durationMs: number;
+}
+
+/** Sleeps `ms`, or rejects with the signal's reason as soon as it aborts. */
+export function sleep(ms: number, signal?: AbortSignal): Promise<void> {
+  return new Promise((resolve, reject) => {
+    if (signal?.aborted) return reject(signal.reason);
+    const timer = setTimeout(() => {
+      signal?.removeEventListener("abort", onAbort);
+      resolve();
+    }, ms);
+    const onAbort = () => {
+      clearTimeout(timer);
+      reject(signal!.reason);
+    };
+    signal?.addEventListener("abort", onAbort, { once: true });
+  });
+}
+
+/**
+ * A synthetic job that walks through stages, reports progress, streams a line of
+ * output per step, saves a checkpoint after each step and honours cancel. Smoke
+ * tests and benchmarks drive the whole path with it.
+ */
+export const canaryJob = defineJobKind<CanaryInput, CanaryResult, { step: number }>({
+  name: "canary",
+  queue: "analysis",
+  input: CanaryInput,
+  describe: (input) => `Canary: ${input.steps} steps of ${input.stepMs} ms`,
+  async run(input, ctx) {
+    const started = Date.now();
+    if (ctx.attempt <= input.failAttempts) {
+      throw new RetryableJobError(`canary told to fail attempt ${ctx.attempt} of ${input.failAttempts}`);
+    }
+    const from = ctx.checkpoint?.step ?? 0;
+    ctx.progress({ stage: "prepare", message: from ? `Resuming at step ${from + 1}` : "Preparing", progress: 10 });
+    for (let step = from + 1; step <= input.steps; step++) {
+      await sleep(input.stepMs, ctx.signal);
+      ctx.progress({
+        stage: "step",
+        message: `Step ${step} of ${input.steps}`,
+        progress: 10 + Math.floor((85 * step) / input.steps),
+      });
+      ctx.output(`step ${step} done\n`);
+      await ctx.saveCheckpoint({ step });
+    }
+    ctx.progress({ stage: "finish", message: "Finishing", progress: 98 });
+    return { steps: input.steps, attempt: ctx.attempt, resumedFrom: from || undefined, durationMs: Date.now() - started };
+  },
+});

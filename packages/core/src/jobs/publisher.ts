@@ -1,0 +1,50 @@
+import { ConnectionGoneError, describeError } from "../errors";
+import type { JobEvent, JobEventDraft, ServerEvent } from "../protocol";
+import type { AppendOptions, ConnectionStore, JobStore, Logger, Notifier } from "../ports";
+
+/**
+ * Records job events and delivers them to every live connection of the job's owner.
+ *
+ * @remarks Order matters: the event is appended to the log (and numbered) *before*
+ * it is posted, so a client that misses a post can always get it back with
+ * `subscribe {afterSeq}`. A failed post never fails the job; a 410 forgets the connection.
+ */
+export class EventPublisher {
+  constructor(
+    private readonly deps: { store: JobStore; connections: ConnectionStore; notifier: Notifier; logger: Logger },
+  ) {}
+
+  /** Appends `draft` to the job's log (conditionally) and posts the numbered event to the owner. */
+  async publish(owner: string, draft: JobEventDraft, options?: AppendOptions): Promise<JobEvent> {
+    const event = await this.deps.store.append(draft.jobId, draft, options);
+    await this.broadcast(owner, event);
+    return event;
+  }
+
+  /** Posts an already-recorded event to every live connection of `owner`. */
+  async broadcast(owner: string, event: ServerEvent): Promise<void> {
+    const ids = await this.deps.connections.listByUser(owner);
+    if (!ids.length) return;
+    const frame = JSON.stringify(event);
+    await Promise.all(ids.map((id) => this.#post(id, frame)));
+  }
+
+  /** Posts one frame to one connection; returns false when the connection is gone. */
+  async send(connectionId: string, event: ServerEvent): Promise<boolean> {
+    return this.#post(connectionId, JSON.stringify(event));
+  }
+
+  async #post(connectionId: string, frame: string): Promise<boolean> {
+    try {
+      await this.deps.notifier.post(connectionId, frame);
+      return true;
+    } catch (error) {
+      if (error instanceof ConnectionGoneError) {
+        await this.deps.connections.delete(connectionId).catch(() => {});
+        return false;
+      }
+      this.deps.logger.warn("post to connection failed", { connectionId, error: describeError(error) });
+      return false;
+    }
+  }
+}

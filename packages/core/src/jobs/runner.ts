@@ -1,0 +1,260 @@
+import { NonRetryableJobError, StaleAttemptError, TransitionRejectedError, describeError, isRetryable } from "../errors";
+import { Limits, type FailureCode, type JobEventDraft } from "../protocol";
+import type { JobQueue, JobStore, Logger, QueueMessage } from "../ports";
+import { Coalescer } from "./coalescer";
+import { isTerminal, type JobRecord } from "./job";
+import type { JobContext, JobKindRegistry, ProgressReport } from "./kinds";
+import type { EventPublisher } from "./publisher";
+
+/** Why a run's signal fired; `signal.reason` is one of these. */
+export class JobInterrupt extends Error {
+  constructor(readonly reason: "cancelled" | "deadline" | "superseded") {
+    super(`job interrupted: ${reason}`);
+    this.name = "JobInterrupt";
+  }
+}
+
+export interface RunnerOptions {
+  /** Attempts before a retryable failure becomes `job_failed` (DESIGN: 3). */
+  maxAttempts: number;
+  /** Minimum spacing of progress frames per job (~4/s). */
+  progressIntervalMs: number;
+  /** Minimum spacing of `job_output` frames per job. */
+  outputIntervalMs: number;
+  /** How often a running job looks for a cancel request. */
+  cancelPollMs: number;
+  /** Stop this long before the deadline, to save a checkpoint and hand over. */
+  deadlineMarginMs: number;
+  /** First retry delay; doubles per attempt, with jitter. */
+  retryBaseMs: number;
+}
+
+export const defaultRunnerOptions: RunnerOptions = {
+  maxAttempts: 3,
+  progressIntervalMs: 250,
+  outputIntervalMs: 50,
+  cancelPollMs: 500,
+  deadlineMarginMs: 15_000,
+  retryBaseMs: 1_000,
+};
+
+export interface RunnerDeps {
+  store: JobStore;
+  publisher: EventPublisher;
+  queue: JobQueue;
+  kinds: JobKindRegistry;
+  logger: Logger;
+  options?: Partial<RunnerOptions>;
+  /** Stores a result too large for one message and returns a URL to it. */
+  offloadResult?: (jobId: string, json: string) => Promise<string>;
+}
+
+/**
+ * How a run ended, for the queue adapter to act on: ack (`completed`, `failed`,
+ * `cancelled`, `dropped`, `deferred`) or let the queue redeliver later (`retry`).
+ * `failed` with `final` means the message belongs in the DLQ / failed set.
+ */
+export type RunOutcome =
+  | { type: "completed" }
+  | { type: "failed"; error: string }
+  | { type: "cancelled" }
+  | { type: "dropped"; reason: string }
+  | { type: "deferred" }
+  | { type: "retry"; error: string; delayMs: number };
+
+/**
+ * Runs one delivery of a queue message: the same code behind BullMQ locally and
+ * SQS on AWS. Idempotent on job id — a redelivered message for a finished job is
+ * dropped — and never throws for job failures; it reports them as a `RunOutcome`.
+ *
+ * @param deadline epoch ms by which the worker must have returned (Lambda's
+ *   remaining time); the job is interrupted `deadlineMarginMs` before it and re-enqueued.
+ */
+export async function runJob(deps: RunnerDeps, message: QueueMessage, deadline?: number): Promise<RunOutcome> {
+  const options = { ...defaultRunnerOptions, ...deps.options };
+  const { store, publisher, logger } = deps;
+  const found = await store.get(message.jobId);
+  if (!found) return { type: "dropped", reason: "unknown job" };
+  if (isTerminal(found.status)) return { type: "dropped", reason: `already ${found.status}` };
+  const owner = found.owner;
+  const log = (extra: Record<string, unknown> = {}) => ({ jobId: message.jobId, kind: found.kind, ...extra });
+
+  const kind = deps.kinds.get(found.kind);
+  const parsed = kind?.input.safeParse(found.input);
+  if (found.cancelRequested) return finishCancelled(deps, owner, found.jobId);
+
+  let job: JobRecord;
+  try {
+    job = await store.beginAttempt(found.jobId, { resume: message.resume === true, now: Date.now() });
+  } catch (error) {
+    if (error instanceof TransitionRejectedError) return { type: "dropped", reason: "finished meanwhile" };
+    throw error;
+  }
+  const attempt = job.attempts;
+  const fence = { attempt };
+
+  const fail = async (error: string, code: FailureCode): Promise<RunOutcome> => {
+    await publisher.publish(owner, { type: "job_failed", jobId: job.jobId, error, code, attempts: attempt }, { ...fence, expect: ["processing"] });
+    logger.warn("job failed", log({ attempt, error, code }));
+    return { type: "failed", error };
+  };
+  if (!kind) return fail(`no worker knows job kind "${found.kind}"`, "invalid_input");
+  if (!parsed?.success) return fail(`invalid input: ${parsed?.error.message ?? "unknown"}`, "invalid_input");
+
+  const controller = new AbortController();
+  const interrupt = (reason: JobInterrupt["reason"]) => {
+    if (!controller.signal.aborted) controller.abort(new JobInterrupt(reason));
+  };
+  const onWriteError = (error: unknown) => {
+    if (error instanceof StaleAttemptError || error instanceof TransitionRejectedError) interrupt("superseded");
+    else logger.warn("recording an event failed", log({ error: describeError(error) }));
+  };
+
+  let lastProgress = Math.max(job.progress, 5);
+  let lastStage = job.stage && job.stage !== "queued" ? job.stage : "starting";
+  let lastMessage = job.message;
+  const progress = new Coalescer<Required<ProgressReport>>({
+    intervalMs: options.progressIntervalMs,
+    merge: (_, next) => next,
+    emit: async (p) => {
+      await publisher.publish(owner, { type: "progress_update", jobId: job.jobId, status: "processing", ...p }, fence);
+    },
+    onError: onWriteError,
+  });
+  const output = new Coalescer<string>({
+    intervalMs: options.outputIntervalMs,
+    merge: (prev, next) => (prev ?? "") + next,
+    emit: async (delta) => {
+      await publisher.publish(owner, { type: "job_output", jobId: job.jobId, delta }, fence);
+    },
+    onError: onWriteError,
+  });
+  const report = (r: ProgressReport) => {
+    lastProgress = Math.min(100, Math.max(lastProgress, r.progress ?? lastProgress));
+    lastStage = r.stage ?? lastStage;
+    lastMessage = r.message ?? lastMessage;
+    progress.push({ stage: lastStage, message: lastMessage, progress: lastProgress });
+  };
+
+  const timers: Array<ReturnType<typeof setTimeout>> = [];
+  if (deadline !== undefined) {
+    timers.push(setTimeout(() => interrupt("deadline"), Math.max(0, deadline - options.deadlineMarginMs - Date.now())));
+  }
+  const poll = setInterval(() => {
+    store.get(job.jobId).then(
+      (j) => {
+        if (!j || j.cancelRequested) interrupt("cancelled");
+        else if (j.attempts !== attempt || isTerminal(j.status)) interrupt("superseded");
+      },
+      () => {},
+    );
+  }, options.cancelPollMs);
+  timers.push(poll);
+
+  const context: JobContext = {
+    jobId: job.jobId,
+    owner,
+    attempt,
+    resumed: message.resume === true,
+    signal: controller.signal,
+    progress: report,
+    output: (delta) => delta && output.push(delta),
+    checkpoint: job.checkpoint,
+    saveCheckpoint: async (value) => {
+      await store.saveCheckpoint(job.jobId, attempt, value);
+      context.checkpoint = value;
+    },
+    logger,
+  };
+
+  const interruptOf = (error: unknown): JobInterrupt | undefined =>
+    error instanceof JobInterrupt ? error : controller.signal.aborted ? (controller.signal.reason as JobInterrupt) : undefined;
+
+  try {
+    const startMessage =
+      message.resume ? "Resuming from checkpoint" : attempt > 1 ? `Attempt ${attempt} of ${options.maxAttempts}` : "Started";
+    report({ stage: lastStage === "starting" ? "starting" : lastStage, message: startMessage });
+    const result = await kind.run(parsed.data, context);
+    const stopped = interruptOf(undefined);
+    if (stopped) throw stopped;
+    await Promise.all([output.flush(), progress.flush()]);
+    const completed = await completion(deps, job.jobId, result);
+    await publisher.publish(owner, completed, { ...fence, expect: ["processing"] });
+    logger.info("job completed", log({ attempt }));
+    return { type: "completed" };
+  } catch (error) {
+    await Promise.all([output.flush(), progress.flush()]).catch(() => {});
+    const stopped = interruptOf(error);
+    if (stopped?.reason === "superseded" || error instanceof StaleAttemptError) {
+      return { type: "dropped", reason: "superseded by a newer attempt" };
+    }
+    if (stopped?.reason === "cancelled") return finishCancelled(deps, owner, job.jobId, fence);
+    if (stopped?.reason === "deadline") {
+      await deps.queue.enqueue(kind.queue, { jobId: job.jobId, kind: job.kind, resume: true });
+      logger.info("job handed over before the deadline", log({ attempt }));
+      return { type: "deferred" };
+    }
+    const text = describeError(error);
+    if (isRetryable(error) && attempt < options.maxAttempts) {
+      const delayMs = Math.round(options.retryBaseMs * 2 ** (attempt - 1) * (0.8 + Math.random() * 0.4));
+      await publisher.publish(
+        owner,
+        {
+          type: "progress_update",
+          jobId: job.jobId,
+          status: "retrying",
+          stage: lastStage,
+          message: `Attempt ${attempt} failed (${text}); retrying in ${Math.ceil(delayMs / 1000)} s`,
+          progress: lastProgress,
+          attempt,
+        },
+        fence,
+      );
+      logger.warn("job attempt failed; will retry", log({ attempt, error: text, delayMs }));
+      return { type: "retry", error: text, delayMs };
+    }
+    const code: FailureCode =
+      error instanceof NonRetryableJobError ? error.code : isRetryable(error) ? "retries_exhausted" : "handler_error";
+    const human = code === "retries_exhausted" ? `${text} (gave up after ${attempt} attempts)` : text;
+    try {
+      return await fail(human, code);
+    } catch (writeError) {
+      if (writeError instanceof StaleAttemptError || writeError instanceof TransitionRejectedError) {
+        return { type: "dropped", reason: "finished by someone else" };
+      }
+      throw writeError;
+    }
+  } finally {
+    for (const t of timers) clearTimeout(t);
+    clearInterval(poll);
+    progress.close();
+    output.close();
+  }
+}
+
+async function finishCancelled(
+  deps: RunnerDeps,
+  owner: string,
+  jobId: string,
+  fence?: { attempt: number },
+): Promise<RunOutcome> {
+  try {
+    await deps.publisher.publish(owner, { type: "job_cancelled", jobId, message: "Cancelled by the user" }, { ...fence, expect: ["queued", "processing"] });
+  } catch (error) {
+    if (!(error instanceof TransitionRejectedError || error instanceof StaleAttemptError)) throw error;
+  }
+  return { type: "cancelled" };
+}
+
+/** `job_completed` with the result inline, or by reference when it would not fit one message. */
+async function completion(deps: RunnerDeps, jobId: string, result: unknown): Promise<JobEventDraft> {
+  const json = JSON.stringify(result ?? null);
+  if (Buffer.byteLength(json) <= Limits.maxInlineResultBytes) return { type: "job_completed", jobId, result };
+  if (!deps.offloadResult) {
+    throw new NonRetryableJobError(
+      `result is ${Buffer.byteLength(json)} bytes, over the ${Limits.maxInlineResultBytes}-byte inline limit, and no result store is configured`,
+      "handler_error",
+    );
+  }
+  return { type: "job_completed", jobId, resultUrl: await deps.offloadResult(jobId, json) };
+}
