@@ -7,4 +7,4 @@ export type { JobStore, AppendOptions, JobPage } from "./job-store";
 export type { ConnectionStore, ConnectionRecord } from "./connection-store";
 export type { Notifier } from "./notifier";
 export { QueueMessage, type JobQueue, type EnqueueResult } from "./job-queue";
-export type { Logger } from "./logger";
+export { createConsoleLogger, type Logger } from "./logger";

@@ -1,0 +1,77 @@
+import { Redis } from "ioredis";
+import { ApiGatewayNotifier } from "@ferry/core/adapters/apigw-notifier";
+import { BullmqJobQueue } from "@ferry/core/adapters/bullmq-job-queue";
+import { RedisConnectionStore } from "@ferry/core/adapters/redis-connection-store";
+import { RedisJobStore } from "@ferry/core/adapters/redis-job-store";
+import { FerryApi } from "@ferry/core/api";
+import { AuthConfig, createTokenVerifier } from "@ferry/core/auth";
+import { EventPublisher, JobKindRegistry, canaryJob, type RunnerDeps } from "@ferry/core/jobs";
+import { createConsoleLogger, type JobQueue, type Logger } from "@ferry/core/ports";
+import { z } from "zod";
+
+/** Every job kind this deployment runs. */
+export const jobKinds = () => new JobKindRegistry([canaryJob]);
+
+const Env = z.object({
+  FERRY_REDIS_URL: z.string().url(),
+  FERRY_CONNECTIONS_URL: z.string().url(),
+  FERRY_KEY_PREFIX: z.string().default("ferry:"),
+  FERRY_DEV_SECRET: z.string().min(32).optional(),
+  FERRY_JWT_ISSUER: z.string().url().optional(),
+  FERRY_JWKS_URL: z.string().url().optional(),
+  FERRY_JWT_AUDIENCE: z.string().optional(),
+  FERRY_LOG_LEVEL: z.enum(["debug", "info", "warn", "error", "silent"]).default("info"),
+});
+
+/** The wired-up dependencies the handlers and workers share. */
+export interface Runtime {
+  api: FerryApi;
+  runner: RunnerDeps;
+  queue: JobQueue;
+  logger: Logger;
+  close(): Promise<void>;
+}
+
+/**
+ * Builds the runtime from the environment (the composition root). Offline the
+ * stack sets `FERRY_REDIS_URL` and `FERRY_CONNECTIONS_URL`; a missing or malformed
+ * setting fails here, at the first invocation, with the variable's name.
+ */
+export function createRuntime(env: NodeJS.ProcessEnv = process.env): Runtime {
+  const parsed = Env.safeParse(env);
+  if (!parsed.success) {
+    throw new Error(`Ferry is misconfigured: ${parsed.error.issues.map((i) => `${i.path.join(".")} ${i.message}`).join("; ")}`);
+  }
+  const e = parsed.data;
+  const logger = createConsoleLogger("ferry", e.FERRY_LOG_LEVEL);
+  const redis = new Redis(e.FERRY_REDIS_URL, { maxRetriesPerRequest: null });
+  redis.on("error", (error) => logger.warn("redis connection error", { error: error.message }));
+  const store = new RedisJobStore(redis, { prefix: e.FERRY_KEY_PREFIX });
+  const connections = new RedisConnectionStore(redis, { prefix: e.FERRY_KEY_PREFIX });
+  const notifier = new ApiGatewayNotifier(e.FERRY_CONNECTIONS_URL);
+  const queue = new BullmqJobQueue(redis, { prefix: `${e.FERRY_KEY_PREFIX}bull` });
+  const kinds = jobKinds();
+  const publisher = new EventPublisher({ store, connections, notifier, logger });
+  const verifier = createTokenVerifier(
+    AuthConfig.parse({ devSecret: e.FERRY_DEV_SECRET, issuer: e.FERRY_JWT_ISSUER, jwksUrl: e.FERRY_JWKS_URL, audience: e.FERRY_JWT_AUDIENCE }),
+  );
+  const api = new FerryApi({ store, connections, publisher, queue, kinds, verifier, logger });
+  return {
+    api,
+    runner: { store, publisher, queue, kinds, logger },
+    queue,
+    logger,
+    async close() {
+      await queue.close();
+      redis.disconnect();
+    },
+  };
+}
+
+let current: Runtime | undefined;
+
+/** The process-wide runtime, built on first use so that importing a handler connects to nothing. */
+export function runtime(): Runtime {
+  current ??= createRuntime();
+  return current;
+}

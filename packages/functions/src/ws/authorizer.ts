@@ -1,0 +1,7 @@
+import { runtime } from "../runtime";
+import { makeAuthorizer } from "./handlers";
+
+const api = () => runtime().api;
+
+/** WebSocket route handler (`authorizer`); see ./handlers.ts. */
+export const handler = makeAuthorizer(api);

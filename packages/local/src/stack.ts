@@ -1,0 +1,197 @@
+import { fork, spawn, type ChildProcess } from "node:child_process";
+import { mkdirSync, writeFileSync } from "node:fs";
+import { createRequire } from "node:module";
+import { join } from "node:path";
+import { signDevToken } from "@ferry/core/auth";
+import { actionNames } from "@ferry/core/protocol";
+import { devSecret } from "./dev-secret";
+import { startGateway, type Gateway, type LambdaHandler, type RouteConfig } from "./gateway";
+import { localDir, repoRoot } from "./paths";
+import { freePort, startPrivateRedis, type RedisServer } from "./redis";
+
+export interface StackOptions {
+  /** State folder (Redis AOF, dev secret, outputs.json); default `.local/`. */
+  dir?: string;
+  /** WebSocket gateway port; 0 picks a free one. */
+  gatewayPort?: number;
+  /** Worker processes to start. */
+  workers?: number;
+  /** Start the dashboard's Vite dev server on this port (0 = free port); omit for none. */
+  webPort?: number;
+  /** Extra environment for worker processes (lock and stall timings in tests). */
+  workerEnv?: Record<string, string>;
+  /** Gateway timeouts, shortened in tests. */
+  idleTimeoutMs?: number;
+  maxConnectionMs?: number;
+  /** Redis fsync policy; tests that kill Redis use `always`. */
+  appendfsync?: "always" | "everysec";
+  logLevel?: "debug" | "info" | "warn" | "error" | "silent";
+  /** Where child processes' output goes. */
+  onLog?: (source: string, line: string) => void;
+}
+
+export interface Outputs {
+  websocketUrl: string;
+  connectionsUrl: string;
+  dashboardUrl?: string;
+  redisUrl: string;
+  stage: string;
+  /** A dev token for user `dev`, for the dashboard and quick tries. */
+  devToken: string;
+  tokenCommand: string;
+}
+
+export interface WorkerHandle {
+  process: ChildProcess;
+  pid: number;
+  /** Resolves when the process has exited. */
+  exited: Promise<void>;
+}
+
+export interface Stack {
+  outputs: Outputs;
+  gateway: Gateway;
+  redis: RedisServer;
+  workers: WorkerHandle[];
+  /** Signs a dev token for any user. */
+  token(userId: string): Promise<string>;
+  startWorker(): Promise<WorkerHandle>;
+  /** Restarts Redis on the same port and data folder (AOF replays). */
+  restartRedis(mode?: "graceful" | "crash"): Promise<void>;
+  stop(): Promise<void>;
+}
+
+const STAGE = "local";
+
+/**
+ * Starts the offline stack: a private Redis, the API Gateway emulator running the
+ * real handlers of `packages/functions` in this process, worker processes, and
+ * optionally the dashboard. Writes `outputs.json` for tools and the dashboard.
+ */
+export async function startStack(options: StackOptions = {}): Promise<Stack> {
+  const dir = options.dir ?? localDir();
+  mkdirSync(dir, { recursive: true });
+  const log = options.onLog ?? (() => {});
+  const secret = devSecret(dir);
+  let redis = await startPrivateRedis(dir, undefined, options.appendfsync);
+
+  const gatewayPort = options.gatewayPort ?? 0;
+  const port = gatewayPort === 0 ? await freePort() : gatewayPort;
+  const connectionsUrl = `http://127.0.0.1:${port}/${STAGE}`;
+  const env: Record<string, string> = {
+    FERRY_REDIS_URL: redis.url,
+    FERRY_CONNECTIONS_URL: connectionsUrl,
+    FERRY_DEV_SECRET: secret,
+    FERRY_KEY_PREFIX: "ferry:",
+    FERRY_LOG_LEVEL: options.logLevel ?? "warn",
+    AWS_REGION: process.env.AWS_REGION ?? "us-east-1",
+    // The SDK refuses to sign without credentials; the emulator does not check them.
+    AWS_ACCESS_KEY_ID: process.env.AWS_ACCESS_KEY_ID ?? "local",
+    AWS_SECRET_ACCESS_KEY: process.env.AWS_SECRET_ACCESS_KEY ?? "local",
+  };
+  // The handlers build their runtime from the environment on first use, exactly as on Lambda.
+  Object.assign(process.env, env);
+  const gateway = await startGateway({
+    port,
+    stage: STAGE,
+    routes: await routes(),
+    authorizer: { handler: await handlerOf("authorizer"), identitySource: ["route.request.querystring.token"] },
+    idleTimeoutMs: options.idleTimeoutMs,
+    maxConnectionMs: options.maxConnectionMs,
+    logger: { info: () => {}, warn: (...a) => log("gateway", a.map(String).join(" ")), error: (...a) => log("gateway", a.map(String).join(" ")) },
+  });
+
+  const workers: WorkerHandle[] = [];
+  const startWorker = async (): Promise<WorkerHandle> => {
+    const child = fork(join(repoRoot(), "packages/local/src/worker.ts"), [], {
+      cwd: repoRoot(),
+      env: { ...process.env, ...env, ...options.workerEnv, FERRY_REDIS_URL: redis.url },
+      execArgv: ["--import", "tsx"],
+      stdio: ["ignore", "pipe", "pipe", "ipc"],
+    });
+    child.stdout?.on("data", (d) => String(d).split("\n").filter(Boolean).forEach((l) => log(`worker ${child.pid}`, l)));
+    child.stderr?.on("data", (d) => String(d).split("\n").filter(Boolean).forEach((l) => log(`worker ${child.pid}`, l)));
+    const exited = new Promise<void>((resolve) => child.once("exit", () => resolve()));
+    await new Promise<void>((resolve, reject) => {
+      const timer = setTimeout(() => reject(new Error("worker did not become ready within 30 s")), 30_000);
+      child.on("message", (m: { type?: string }) => {
+        if (m?.type === "ready") {
+          clearTimeout(timer);
+          resolve();
+        }
+      });
+      child.once("exit", (code) => {
+        clearTimeout(timer);
+        reject(new Error(`worker exited with ${code} before it was ready`));
+      });
+    });
+    const handle = { process: child, pid: child.pid!, exited };
+    workers.push(handle);
+    exited.then(() => workers.splice(workers.indexOf(handle), 1));
+    return handle;
+  };
+  await Promise.all(Array.from({ length: options.workers ?? 1 }, () => startWorker()));
+
+  let web: ChildProcess | undefined;
+  let dashboardUrl: string | undefined;
+  const outputsFile = join(dir, "outputs.json");
+  if (options.webPort !== undefined) {
+    const webPort = options.webPort || (await freePort());
+    dashboardUrl = `http://127.0.0.1:${webPort}/`;
+    const viteBin = createRequire(join(repoRoot(), "packages/web/package.json")).resolve("vite/bin/vite.js");
+    web = spawn(process.execPath, [viteBin, "--port", String(webPort), "--strictPort", "--host", "127.0.0.1"], {
+      cwd: join(repoRoot(), "packages/web"),
+      env: { ...process.env, FERRY_OUTPUTS_FILE: outputsFile },
+      stdio: ["ignore", "pipe", "pipe"],
+    });
+    web.stdout?.on("data", (d) => String(d).split("\n").filter(Boolean).forEach((l) => log("web", l)));
+    web.stderr?.on("data", (d) => String(d).split("\n").filter(Boolean).forEach((l) => log("web", l)));
+  }
+
+  const outputs: Outputs = {
+    websocketUrl: gateway.websocketUrl,
+    connectionsUrl: gateway.connectionsUrl,
+    dashboardUrl,
+    redisUrl: redis.url,
+    stage: STAGE,
+    devToken: await signDevToken(secret, "dev"),
+    tokenCommand: "npm run token -- <userId>",
+  };
+  writeFileSync(outputsFile, `${JSON.stringify(outputs, null, 2)}\n`);
+
+  return {
+    outputs,
+    gateway,
+    get redis() {
+      return redis;
+    },
+    workers,
+    token: (userId) => signDevToken(secret, userId),
+    startWorker,
+    async restartRedis(mode = "graceful") {
+      await (mode === "crash" ? redis.kill() : redis.stop());
+      redis = await startPrivateRedis(dir, redis.port, options.appendfsync);
+    },
+    async stop() {
+      web?.kill("SIGTERM");
+      await Promise.all(workers.slice().map((w) => (w.process.kill("SIGTERM"), w.exited)));
+      await gateway.close();
+      const { runtime } = await import("@ferry/functions/runtime");
+      await runtime().close().catch(() => {});
+      await redis.stop();
+    },
+  };
+}
+
+async function handlerOf(name: string): Promise<LambdaHandler> {
+  const mod = (await import(`@ferry/functions/ws/${name}`)) as { handler: LambdaHandler };
+  return mod.handler;
+}
+
+/** One route per action plus `$connect`, `$disconnect` and `$default`, as infra declares them on AWS. */
+async function routes(): Promise<Record<string, RouteConfig>> {
+  const files: Record<string, string> = { $connect: "connect", $disconnect: "disconnect", $default: "default" };
+  for (const action of actionNames) files[action] = action.replace(/_/g, "-");
+  const entries = await Promise.all(Object.entries(files).map(async ([route, file]) => [route, { handler: await handlerOf(file) }] as const));
+  return Object.fromEntries(entries);
+}
