@@ -106,7 +106,8 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
     const child = fork(join(repoRoot(), "packages/local/src/worker.ts"), [], {
       cwd: repoRoot(),
       env: { ...process.env, ...env, ...options.workerEnv, FERRY_REDIS_URL: redis.url },
-      execArgv: ["--import", "tsx"],
+      // FERRY_WORKER_NODE_ARGS lets benchmarks profile workers (e.g. "--cpu-prof").
+      execArgv: ["--import", "tsx", ...(process.env.FERRY_WORKER_NODE_ARGS?.split(" ").filter(Boolean) ?? [])],
       stdio: ["ignore", "pipe", "pipe", "ipc"],
     });
     child.stdout?.on("data", (d) => String(d).split("\n").filter(Boolean).forEach((l) => log(`worker ${child.pid}`, l)));

@@ -17,7 +17,12 @@ export class ApiGatewayNotifier implements Notifier {
   readonly #encoder = new TextEncoder();
 
   constructor(endpoint: string, client?: ApiGatewayManagementApiClient) {
-    this.#client = client ?? new ApiGatewayManagementApiClient({ endpoint, maxAttempts: 2 });
+    this.#client = client ?? new ApiGatewayManagementApiClient({
+        endpoint,
+        maxAttempts: 2,
+        // One worker posts to many connections at once; the default pool would queue them.
+        requestHandler: { httpAgent: { keepAlive: true, maxSockets: 256 }, httpsAgent: { keepAlive: true, maxSockets: 256 } },
+      });
   }
 
   async post(connectionId: string, data: string): Promise<void> {

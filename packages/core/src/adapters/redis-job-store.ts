@@ -4,12 +4,13 @@ import { decodeCursor, encodeCursor, isAfter } from "../jobs/cursor";
 import { JobRecord, newJobRecord, patchFor, type NewJob } from "../jobs/job";
 import type { JobEvent, JobEventDraft } from "../protocol";
 import type { AppendOptions, JobPage, JobStore } from "../ports";
+import { RedisScript } from "./redis-script";
 
 /** JSON-valued record fields: stored as opaque strings so Lua never re-encodes them. */
 const jsonFields = new Set(["input", "result", "checkpoint"]);
 const numberFields = new Set(["progress", "attempts", "createdAt", "updatedAt", "lastSeq", "expiresAt"]);
 
-const CREATE = `
+const CREATE = new RedisScript(`
 if KEYS[4] ~= '' then
   local existing = redis.call('GET', KEYS[4])
   if existing and redis.call('EXISTS', ARGV[3] .. existing) == 1 then return existing end
@@ -19,9 +20,9 @@ redis.call('EXPIRE', KEYS[1], ARGV[2])
 redis.call('ZADD', KEYS[3], ARGV[1], redis.call('HGET', KEYS[1], 'jobId'))
 redis.call('EXPIRE', KEYS[3], ARGV[2])
 if KEYS[4] ~= '' then redis.call('SET', KEYS[4], redis.call('HGET', KEYS[1], 'jobId'), 'EX', ARGV[2]) end
-return ''`;
+return ''`);
 
-const APPEND = `
+const APPEND = new RedisScript(`
 if redis.call('EXISTS', KEYS[1]) == 0 then return {-1, ''} end
 local status = redis.call('HGET', KEYS[1], 'status')
 if ARGV[1] ~= '' then
@@ -35,9 +36,9 @@ redis.call('RPUSH', KEYS[2], '{"seq":' .. seq .. ',' .. string.sub(ARGV[3], 2))
 if ARGV[5] == '1' then redis.call('APPEND', KEYS[3], ARGV[4]) end
 redis.call('HSET', KEYS[1], 'updatedAt', ARGV[7], 'expiresAt', ARGV[8], unpack(ARGV, 9))
 for i = 1, 3 do redis.call('EXPIRE', KEYS[i], ARGV[6]) end
-return {seq, status}`;
+return {seq, status}`);
 
-const BEGIN = `
+const BEGIN = new RedisScript(`
 if redis.call('EXISTS', KEYS[1]) == 0 then return {-1} end
 local status = redis.call('HGET', KEYS[1], 'status')
 if status == 'completed' or status == 'failed' or status == 'cancelled' then return {-2, status} end
@@ -48,18 +49,18 @@ else
   attempts = attempts + 1
 end
 redis.call('HSET', KEYS[1], 'status', 'processing', 'attempts', attempts, 'updatedAt', ARGV[2])
-return {redis.call('HGETALL', KEYS[1]), redis.call('GET', KEYS[2]) or ''}`;
+return {redis.call('HGETALL', KEYS[1]), redis.call('GET', KEYS[2]) or ''}`);
 
-const CHECKPOINT = `
+const CHECKPOINT = new RedisScript(`
 if redis.call('EXISTS', KEYS[1]) == 0 then return -1 end
 if redis.call('HGET', KEYS[1], 'attempts') ~= ARGV[1] then return -3 end
 redis.call('HSET', KEYS[1], 'checkpoint', ARGV[2], 'updatedAt', ARGV[3])
-return 1`;
+return 1`);
 
-const CANCEL = `
+const CANCEL = new RedisScript(`
 if redis.call('EXISTS', KEYS[1]) == 0 then return {} end
 redis.call('HSET', KEYS[1], 'cancelRequested', '1', 'updatedAt', ARGV[1])
-return {redis.call('HGETALL', KEYS[1]), redis.call('GET', KEYS[2]) or ''}`;
+return {redis.call('HGETALL', KEYS[1]), redis.call('GET', KEYS[2]) or ''}`);
 
 export interface RedisJobStoreOptions {
   /** Key prefix, so several stacks (or tests) can share one Redis. */
@@ -94,18 +95,12 @@ export class RedisJobStore implements JobStore {
     const record = newJobRecord(job);
     const k = this.#keys(job.jobId);
     const idem = job.idempotencyKey ? `${this.#prefix}idem:${job.owner}:${job.idempotencyKey}` : "";
-    const existing = (await this.redis.eval(
-      CREATE,
-      4,
-      k.job,
-      k.log,
-      `${this.#prefix}owner:${job.owner}:jobs`,
-      idem,
+    const existing = (await CREATE.run(this.redis, [k.job, k.log, `${this.#prefix}owner:${job.owner}:jobs`, idem], [
       String(record.createdAt),
       String(job.ttlSeconds),
       `${this.#prefix}job:`,
       ...encode(record),
-    )) as string;
+    ])) as string;
     if (existing) {
       const found = await this.get(existing);
       if (found) return { job: found, created: false };
@@ -154,12 +149,7 @@ export class RedisJobStore implements JobStore {
     const patch = patchFor(draft);
     const { outputDelta, ...fields } = patch;
     const body = JSON.stringify({ ...draft, timestamp: now });
-    const [seq, status] = (await this.redis.eval(
-      APPEND,
-      3,
-      k.job,
-      k.log,
-      k.out,
+    const [seq, status] = (await APPEND.run(this.redis, [k.job, k.log, k.out], [
       options.expect?.join(",") ?? "",
       options.attempt === undefined ? "" : String(options.attempt),
       body,
@@ -169,7 +159,7 @@ export class RedisJobStore implements JobStore {
       String(now),
       String(Math.floor(now / 1000) + this.#ttl),
       ...encode(fields),
-    )) as [number, string];
+    ])) as [number, string];
     if (seq === -1) throw new JobNotFoundError(jobId);
     if (seq === -2) throw new TransitionRejectedError(jobId, status, draft.type);
     if (seq === -3) throw new StaleAttemptError(jobId, options.attempt ?? 0);
@@ -189,7 +179,7 @@ export class RedisJobStore implements JobStore {
 
   async beginAttempt(jobId: string, options: { resume: boolean; now: number }) {
     const k = this.#keys(jobId);
-    const reply = (await this.redis.eval(BEGIN, 2, k.job, k.out, options.resume ? "1" : "0", String(options.now))) as
+    const reply = (await BEGIN.run(this.redis, [k.job, k.out], [options.resume ? "1" : "0", String(options.now)])) as
       | [number, string?]
       | [string[], string];
     if (reply[0] === -1) throw new JobNotFoundError(jobId);
@@ -199,14 +189,14 @@ export class RedisJobStore implements JobStore {
 
   async saveCheckpoint(jobId: string, attempt: number, checkpoint: unknown) {
     const k = this.#keys(jobId);
-    const r = await this.redis.eval(CHECKPOINT, 1, k.job, String(attempt), JSON.stringify(checkpoint ?? null), String(this.#now()));
+    const r = await CHECKPOINT.run(this.redis, [k.job], [String(attempt), JSON.stringify(checkpoint ?? null), String(this.#now())]);
     if (r === -1) throw new JobNotFoundError(jobId);
     if (r === -3) throw new StaleAttemptError(jobId, attempt);
   }
 
   async requestCancel(jobId: string) {
     const k = this.#keys(jobId);
-    const reply = (await this.redis.eval(CANCEL, 2, k.job, k.out, String(this.#now()))) as [string[], string] | [];
+    const reply = (await CANCEL.run(this.redis, [k.job, k.out], [String(this.#now())])) as [string[], string] | [];
     return reply.length ? decode(pairs(reply[0]!), reply[1]!) : undefined;
   }
 }

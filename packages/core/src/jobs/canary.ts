@@ -8,6 +8,12 @@ export const CanaryInput = z
     stepMs: z.number().int().min(0).max(60_000).default(200),
     /** Fail this many first attempts with a retryable error, to exercise retries end to end. */
     failAttempts: z.number().int().min(0).max(10).default(0),
+    /**
+     * Benchmark aid: end each step's progress message with `@<epoch ms>` (sub-ms,
+     * from `performance`) taken just before the progress call, so a client can
+     * measure worker-to-browser latency.
+     */
+    probe: z.boolean().default(false),
   })
   .strict();
 export type CanaryInput = z.infer<typeof CanaryInput>;
@@ -54,9 +60,10 @@ export const canaryJob = defineJobKind<CanaryInput, CanaryResult, { step: number
     ctx.progress({ stage: "prepare", message: from ? `Resuming at step ${from + 1}` : "Preparing", progress: 10 });
     for (let step = from + 1; step <= input.steps; step++) {
       await sleep(input.stepMs, ctx.signal);
+      const stamp = input.probe ? ` @${(performance.timeOrigin + performance.now()).toFixed(3)}` : "";
       ctx.progress({
         stage: "step",
-        message: `Step ${step} of ${input.steps}`,
+        message: `Step ${step} of ${input.steps}${stamp}`,
         progress: 10 + Math.floor((85 * step) / input.steps),
       });
       ctx.output(`step ${step} done\n`);

@@ -1,8 +1,8 @@
 /**
- * Sends at most one value per `intervalMs`, merging what arrives in between, so
- * a handler may report as often as it likes while clients get a steady trickle.
- * The first value goes out at once; later ones wait for the interval; `flush()`
- * sends whatever is pending immediately (used before terminal events).
+ * Sends at most `limit` values per `windowMs`, merging what arrives while over the
+ * limit, so a handler may report as often as it likes while clients get a steady
+ * trickle — and a report that arrives when the budget allows goes out at once,
+ * not at the next tick. `flush()` sends whatever is pending (before terminal events).
  *
  * @remarks Emissions never overlap: the next waits for the previous to settle, so
  * events reach the store in the order they were reported.
@@ -10,14 +10,19 @@
 export class Coalescer<T> {
   #pending: T | undefined;
   #hasPending = false;
-  #lastEmit = -Infinity;
+  /** Times of the last `limit` emissions, oldest first. */
+  #recent: number[] = [];
   #timer: ReturnType<typeof setTimeout> | undefined;
   #inFlight: Promise<void> = Promise.resolve();
   #closed = false;
 
   constructor(
     private readonly options: {
-      intervalMs: number;
+      /** Emissions allowed per window: 4 per 1000 ms for progress, 1 per 50 ms for output. */
+      limit: number;
+      windowMs: number;
+      /** Shortest gap between two emissions, so a burst of reports in one breath becomes one frame. */
+      minGapMs?: number;
       merge: (previous: T | undefined, next: T) => T;
       emit: (value: T) => Promise<void>;
       onError: (error: unknown) => void;
@@ -29,15 +34,30 @@ export class Coalescer<T> {
     this.#pending = this.options.merge(this.#hasPending ? this.#pending : undefined, value);
     this.#hasPending = true;
     if (this.#timer) return;
-    const wait = this.#lastEmit + this.options.intervalMs - Date.now();
+    const wait = this.#wait();
     if (wait <= 0) this.#drain();
     else this.#timer = setTimeout(() => this.#drain(), wait);
   }
 
-  /** Sends anything pending now and waits until every emission has settled. */
+  /**
+   * Sends anything pending as soon as the limit allows and waits until every
+   * emission has settled. Even the last value keeps the spacing clients rely on.
+   */
   async flush(): Promise<void> {
-    if (this.#hasPending) this.#drain();
+    if (this.#hasPending) {
+      const wait = this.#wait();
+      if (wait > 0) await new Promise((r) => setTimeout(r, wait));
+      this.#drain();
+    }
     await this.#inFlight;
+  }
+
+  #wait(): number {
+    const now = Date.now();
+    const windowWait = this.#recent.length < this.options.limit ? 0 : this.#recent[0]! + this.options.windowMs - now;
+    const last = this.#recent.at(-1);
+    const gapWait = last === undefined ? 0 : last + (this.options.minGapMs ?? 0) - now;
+    return Math.max(windowWait, gapWait);
   }
 
   /** Drops anything pending and stops accepting values. */
@@ -55,7 +75,8 @@ export class Coalescer<T> {
     const value = this.#pending as T;
     this.#pending = undefined;
     this.#hasPending = false;
-    this.#lastEmit = Date.now();
+    this.#recent.push(Date.now());
+    if (this.#recent.length > this.options.limit) this.#recent.shift();
     this.#inFlight = this.#inFlight
       .then(() => this.options.emit(value))
       .catch((error) => this.options.onError(error));

@@ -17,8 +17,8 @@ export class JobInterrupt extends Error {
 export interface RunnerOptions {
   /** Attempts before a retryable failure becomes `job_failed` (DESIGN: 3). */
   maxAttempts: number;
-  /** Minimum spacing of progress frames per job (~4/s). */
-  progressIntervalMs: number;
+  /** Progress frames per second per job, at most (DESIGN: ~4). */
+  progressPerSecond: number;
   /** Minimum spacing of `job_output` frames per job. */
   outputIntervalMs: number;
   /** How often a running job looks for a cancel request. */
@@ -31,7 +31,7 @@ export interface RunnerOptions {
 
 export const defaultRunnerOptions: RunnerOptions = {
   maxAttempts: 3,
-  progressIntervalMs: 250,
+  progressPerSecond: 4,
   outputIntervalMs: 50,
   cancelPollMs: 500,
   deadlineMarginMs: 15_000,
@@ -114,7 +114,9 @@ export async function runJob(deps: RunnerDeps, message: QueueMessage, deadline?:
   let lastStage = job.stage && job.stage !== "queued" ? job.stage : "starting";
   let lastMessage = job.message;
   const progress = new Coalescer<Required<ProgressReport>>({
-    intervalMs: options.progressIntervalMs,
+    limit: options.progressPerSecond,
+    windowMs: 1000,
+    minGapMs: options.outputIntervalMs,
     merge: (_, next) => next,
     emit: async (p) => {
       await publisher.publish(owner, { type: "progress_update", jobId: job.jobId, status: "processing", ...p }, fence);
@@ -122,7 +124,8 @@ export async function runJob(deps: RunnerDeps, message: QueueMessage, deadline?:
     onError: onWriteError,
   });
   const output = new Coalescer<string>({
-    intervalMs: options.outputIntervalMs,
+    limit: 1,
+    windowMs: options.outputIntervalMs,
     merge: (prev, next) => (prev ?? "") + next,
     emit: async (delta) => {
       await publisher.publish(owner, { type: "job_output", jobId: job.jobId, delta }, fence);

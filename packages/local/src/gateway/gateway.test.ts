@@ -1,7 +1,7 @@
 import { PostToConnectionCommand } from "@aws-sdk/client-apigatewaymanagementapi";
 import { afterEach, describe, expect, it } from "vitest";
 import type { LambdaHandler } from "./types";
-import { handshakeStatus, Harness, rawUpgrade, Recorder, sleep, waitUntil } from "./test-support";
+import { handshakeStatus, Harness, rawUpgrade, Recorder, sleep, startUpgrade, waitUntil } from "./test-support";
 
 /**
  * Contract tests against a running gateway with real `ws` clients and the real
@@ -547,6 +547,34 @@ describe("disconnect", () => {
     const closed = await client.closed;
     expect(closed).toEqual({ code: 1001, reason: "Going away" });
     expect((await rec.event("$disconnect")).requestContext).toMatchObject({ disconnectStatusCode: 1001, disconnectReason: "Going away" });
+    expect(gateway.connectionCount()).toBe(0);
+  });
+
+  it("#25 protocol pings do not count as activity", async () => {
+    const gateway = await harness.gateway({ idleTimeoutMs: 250, routes: {} });
+    const client = await harness.client(gateway.websocketUrl);
+    const pinger = setInterval(() => client.ws.readyState === client.ws.OPEN && client.ws.ping(), 50);
+    try {
+      expect((await client.closed).code).toBe(1001);
+    } finally {
+      clearInterval(pinger);
+    }
+  });
+
+  it("a client that gives up while $connect runs still gets its $disconnect (1006)", async () => {
+    const rec = new Recorder();
+    const gateway = await harness.gateway({
+      routes: {
+        $connect: { handler: rec.handler("$connect", () => sleep(200).then(ok)) },
+        $disconnect: { handler: rec.handler("$disconnect") },
+      },
+    });
+    const upgrade = startUpgrade(gateway.websocketUrl);
+    await rec.event("$connect");
+    upgrade.abort();
+    const event = await rec.event("$disconnect", 0, 3_000);
+    expect(event.requestContext).toMatchObject({ disconnectStatusCode: 1006 });
+    expect(event.requestContext.connectionId).toBe((await rec.event("$connect")).requestContext.connectionId);
     expect(gateway.connectionCount()).toBe(0);
   });
 

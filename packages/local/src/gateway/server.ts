@@ -46,8 +46,10 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
   let closing: Promise<void> | undefined;
 
   const track = (work: Promise<void>) => {
-    running.add(work);
-    void work.finally(() => running.delete(work));
+    const settled: Promise<void> = work
+      .catch((error: unknown) => logger.error("[gateway] internal error", error))
+      .finally(() => running.delete(settled));
+    running.add(settled);
   };
 
   const server = createServer();
@@ -122,7 +124,13 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
 
   /** Runs authorizer + $connect while `ws` holds the handshake open. */
   async function runAdmission(req: IncomingMessage, done: (ok: boolean) => void): Promise<void> {
-    const admission = await admit(readHandshake(req), api, config);
+    let admission: Admission;
+    try {
+      admission = await admit(readHandshake(req), api, config);
+    } catch (error) {
+      rejectUpgrade(req.socket, { status: 500, message: "Internal server error" });
+      throw error;
+    }
     if (!admission.accepted) {
       logger.info(`[gateway] handshake rejected with ${admission.status}`);
       rejectUpgrade(req.socket, admission);

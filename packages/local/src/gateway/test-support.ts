@@ -92,22 +92,34 @@ export function handshakeStatus(url: string, options?: ClientOptions): Promise<n
   });
 }
 
+function upgradeRequest(url: string, headers: Record<string, string>) {
+  return request(new URL(url.replace(/^ws/, "http")), {
+    headers: {
+      Connection: "Upgrade",
+      Upgrade: "websocket",
+      "Sec-WebSocket-Version": "13",
+      "Sec-WebSocket-Key": randomBytes(16).toString("base64"),
+      ...headers,
+    },
+  });
+}
+
+/** Starts a handshake that the test can abandon halfway, like a client giving up. */
+export function startUpgrade(url: string): { abort(): void } {
+  const req = upgradeRequest(url, {});
+  req.on("error", () => {});
+  req.on("upgrade", (_res, socket) => socket.destroy());
+  req.end();
+  return { abort: () => req.destroy() };
+}
+
 /** A handshake with hand-set headers, to see exactly which headers the server answers with. */
 export function rawUpgrade(
   url: string,
   headers: Record<string, string> = {},
 ): Promise<{ status: number; headers: Record<string, string | string[] | undefined> }> {
-  const target = new URL(url.replace(/^ws/, "http"));
   return new Promise((resolve, reject) => {
-    const req = request(target, {
-      headers: {
-        Connection: "Upgrade",
-        Upgrade: "websocket",
-        "Sec-WebSocket-Version": "13",
-        "Sec-WebSocket-Key": randomBytes(16).toString("base64"),
-        ...headers,
-      },
-    });
+    const req = upgradeRequest(url, headers);
     req.on("upgrade", (res, socket) => {
       socket.destroy();
       resolve({ status: res.statusCode ?? 0, headers: res.headers });
@@ -127,11 +139,13 @@ export class Recorder {
 
   /** A handler that records its event under `route`, then delegates to `impl`. */
   handler(route: string, impl?: LambdaHandler): LambdaHandler {
+    // Keeps `impl`'s style: a three-parameter wrapper returning `undefined` would be awaited as callback style.
     return (event, context, callback) => {
       const list = this.events.get(route) ?? [];
       list.push(event);
       this.events.set(route, list);
-      return impl ? impl(event, context, callback) : undefined;
+      if (!impl) return Promise.resolve(undefined);
+      return impl.length >= 3 ? impl(event, context, callback) : Promise.resolve(impl(event, context, callback));
     };
   }
 

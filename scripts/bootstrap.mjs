@@ -1,0 +1,109 @@
+#!/usr/bin/env node
+// The only entry point a newcomer needs: `npm start` and `npm test` come here.
+// Plain Node, no dependencies: it installs what is missing (pnpm packages from the
+// npm registry, redis-server from Debian's apt when root), then runs the command.
+import { execFileSync, spawn, spawnSync } from "node:child_process";
+import { existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from "node:fs";
+import { dirname, join } from "node:path";
+import { fileURLToPath } from "node:url";
+
+const root = join(dirname(fileURLToPath(import.meta.url)), "..");
+const PNPM = "pnpm@10.34.8";
+const say = (line) => console.error(`[ferry] ${line}`);
+
+function checkNode() {
+  const [major, minor] = process.versions.node.split(".").map(Number);
+  if (major < 20 || (major === 20 && minor < 19)) {
+    say(`Node ${process.versions.node} is too old; Ferry needs Node 20.19 or newer (22+ recommended).`);
+    say("Without installing anything you can run it with: npx node@22 scripts/bootstrap.mjs " + process.argv.slice(2).join(" "));
+    process.exit(1);
+  }
+}
+
+function installDependencies() {
+  const marker = join(root, "node_modules", ".modules.yaml");
+  const lock = join(root, "pnpm-lock.yaml");
+  const fresh = existsSync(marker) && statSync(marker).mtimeMs >= statSync(lock).mtimeMs;
+  if (fresh) return;
+  say("installing dependencies with pnpm (from the npm registry)…");
+  const r = spawnSync("npx", ["--yes", PNPM, "install", "--frozen-lockfile", "--reporter=append-only"], { cwd: root, stdio: "inherit" });
+  if (r.status !== 0) {
+    say("dependency install failed; see the output above");
+    process.exit(r.status ?? 1);
+  }
+}
+
+function hasRedis() {
+  return spawnSync("redis-server", ["--version"], { stdio: "ignore" }).status === 0;
+}
+
+function ensureRedis() {
+  if (hasRedis()) return;
+  if (process.getuid?.() !== 0) {
+    say("redis-server is missing and we are not root: run `sudo apt-get install -y redis-server`, then try again.");
+    process.exit(1);
+  }
+  say("installing redis-server from Debian's packages…");
+  const env = { ...process.env, DEBIAN_FRONTEND: "noninteractive" };
+  if (spawnSync("apt-get", ["install", "-y", "-qq", "redis-server"], { stdio: "inherit", env }).status !== 0) {
+    execFileSync("apt-get", ["update", "-qq"], { stdio: "inherit", env });
+    execFileSync("apt-get", ["install", "-y", "-qq", "redis-server"], { stdio: "inherit", env });
+  }
+  // Debian starts a system-wide server on 6379; Ferry runs its own private ones, so stop it.
+  spawnSync("service", ["redis-server", "stop"], { stdio: "ignore" });
+}
+
+const bin = (name) => join(root, "node_modules", ".bin", name);
+
+function run(cmd, args, options = {}) {
+  return new Promise((resolve) => {
+    const child = spawn(cmd, args, { cwd: root, stdio: "inherit", ...options });
+    const forward = (signal) => child.kill(signal);
+    process.on("SIGINT", forward);
+    process.on("SIGTERM", forward);
+    child.on("exit", (code, signal) => resolve(code ?? (signal ? 1 : 0)));
+  });
+}
+
+const tsx = (script, args = []) => run(process.execPath, ["--import", "tsx", join(root, script), ...args]);
+
+async function test(args) {
+  say("type-checking…");
+  let code = await run(bin("tsc"), ["-p", "tsconfig.json", "--noEmit"]);
+  if (code !== 0) return code;
+  mkdirSync(join(root, ".local"), { recursive: true });
+  const report = join(root, ".local", "vitest-report.json");
+  code = await run(bin("vitest"), ["run", "--reporter=default", "--reporter=json", `--outputFile.json=${report}`, ...args]);
+  if (existsSync(report)) {
+    const r = JSON.parse(readFileSync(report, "utf8"));
+    const skipped = (r.numPendingTests ?? 0) + (r.numTodoTests ?? 0);
+    console.log(`\ntests: ${r.numPassedTests} passed, ${r.numFailedTests} failed, ${skipped} skipped`);
+  }
+  return code;
+}
+
+const [command = "start", ...rest] = process.argv.slice(2);
+checkNode();
+installDependencies();
+let exitCode = 0;
+switch (command) {
+  case "start":
+    ensureRedis();
+    exitCode = await tsx("packages/local/src/cli/start.ts", rest);
+    break;
+  case "test":
+    ensureRedis();
+    exitCode = await test(rest);
+    break;
+  case "token":
+    exitCode = await tsx("packages/local/src/cli/token.ts", rest);
+    break;
+  case "bench":
+    ensureRedis();
+    exitCode = await tsx(`bench/${rest[0]}/main.ts`, rest.slice(1));
+    break;
+  default:
+    say(`unknown command ${command}; use start, test, token or bench <name>`);
+    exitCode = 1;
+}
+process.exit(exitCode);
