@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { ServerEvent } from "@ferry/core/protocol";
 import { startStack, type Stack } from "./stack";
 import { TestClient, handshakeStatus, seqs, type Frame } from "./testing/test-client";
 
@@ -52,6 +53,7 @@ describe("the offline stack, driven by a plain ws client", () => {
     expect(events.filter((e) => e.type === "progress_update").length).toBeGreaterThan(0);
     gapFree(events);
     nonDecreasing(events);
+    for (const frame of client.frames) expect(ServerEvent.safeParse(frame).success, JSON.stringify(frame)).toBe(true);
     await client.close();
   });
 
