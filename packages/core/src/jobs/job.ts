@@ -1,29 +1,16 @@
 import { z } from "zod";
-import { FailureCode, JobStatus, terminalStatuses, type JobEventDraft, type JobView } from "../protocol";
+import { JobView, terminalStatuses, type FailureCode, type JobEventDraft, type JobStatus } from "../protocol";
 
 /**
  * A job as stored: the public view plus what only the pipeline needs
  * (owner, input, checkpoint, cancel flag, idempotency key, TTL).
  */
-export const JobRecord = z.object({
-  jobId: z.string(),
+export const JobRecord = JobView.extend({
   owner: z.string(),
-  kind: z.string(),
   input: z.unknown(),
-  status: JobStatus,
-  progress: z.number(),
-  stage: z.string().optional(),
-  message: z.string(),
   output: z.string(),
-  result: z.unknown().optional(),
-  resultUrl: z.string().optional(),
-  error: z.string().optional(),
-  errorCode: FailureCode.optional(),
   /** Attempts begun; a resume after a deadline is not a new attempt. */
   attempts: z.number().int(),
-  createdAt: z.number().int(),
-  updatedAt: z.number().int(),
-  lastSeq: z.number().int(),
   checkpoint: z.unknown().optional(),
   cancelRequested: z.boolean(),
   idempotencyKey: z.string().optional(),

@@ -141,7 +141,10 @@ export async function runJob(deps: RunnerDeps, message: QueueMessage, deadline?:
 
   const timers: Array<ReturnType<typeof setTimeout>> = [];
   if (deadline !== undefined) {
-    timers.push(setTimeout(() => interrupt("deadline"), Math.max(0, deadline - options.deadlineMarginMs - Date.now())));
+    // Short time limits (tests, small Lambdas) still leave the job most of its time.
+    const remaining = deadline - Date.now();
+    const margin = Math.min(options.deadlineMarginMs, remaining / 4);
+    timers.push(setTimeout(() => interrupt("deadline"), Math.max(0, remaining - margin)));
   }
   const poll = setInterval(() => {
     store.get(job.jobId).then(

@@ -116,15 +116,17 @@ export const JobSnapshotEvent = z.object({
   requestId: z.string().optional(),
 });
 
-/** Events recorded in a job's log, in `seq` order. */
-export const JobEvent = z.discriminatedUnion("type", [
+const jobEventSchemas = [
   JobQueuedEvent,
   ProgressUpdateEvent,
   JobOutputEvent,
   JobCompletedEvent,
   JobFailedEvent,
   JobCancelledEvent,
-]);
+] as const;
+
+/** Events recorded in a job's log, in `seq` order. */
+export const JobEvent = z.discriminatedUnion("type", jobEventSchemas);
 export type JobEvent = z.infer<typeof JobEvent>;
 export type JobEventType = JobEvent["type"];
 export const terminalEventTypes: readonly JobEventType[] = ["job_completed", "job_failed", "job_cancelled"];
@@ -165,12 +167,7 @@ export const ErrorEvent = z.object({
 
 /** Every frame the server may send. */
 export const ServerEvent = z.discriminatedUnion("type", [
-  JobQueuedEvent,
-  ProgressUpdateEvent,
-  JobOutputEvent,
-  JobCompletedEvent,
-  JobFailedEvent,
-  JobCancelledEvent,
+  ...jobEventSchemas,
   JobSnapshotEvent,
   JobListEvent,
   AuthenticatedEvent,
