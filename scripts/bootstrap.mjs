@@ -18,6 +18,11 @@ function checkNode() {
     say("Without installing anything you can run it with: npx node@22 scripts/bootstrap.mjs " + process.argv.slice(2).join(" "));
     process.exit(1);
   }
+  if (major < 22) {
+    // The SDK would print a multi-line warning from every process; say it once, here.
+    process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED = "true";
+    say(`Node ${process.versions.node} is past its end of life; Ferry pins AWS SDK releases that still run on it. Node 22+ is recommended.`);
+  }
 }
 
 function installDependencies() {

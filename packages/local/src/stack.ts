@@ -110,8 +110,7 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
       execArgv: ["--import", "tsx", ...(process.env.FERRY_WORKER_NODE_ARGS?.split(" ").filter(Boolean) ?? [])],
       stdio: ["ignore", "pipe", "pipe", "ipc"],
     });
-    child.stdout?.on("data", (d) => String(d).split("\n").filter(Boolean).forEach((l) => log(`worker ${child.pid}`, l)));
-    child.stderr?.on("data", (d) => String(d).split("\n").filter(Boolean).forEach((l) => log(`worker ${child.pid}`, l)));
+    pipeLines(child, `worker ${child.pid}`, log);
     const exited = new Promise<void>((resolve) => child.once("exit", () => resolve()));
     await new Promise<void>((resolve, reject) => {
       const timer = setTimeout(() => reject(new Error("worker did not become ready within 30 s")), 30_000);
@@ -145,8 +144,7 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
       env: { ...process.env, FERRY_OUTPUTS_FILE: outputsFile },
       stdio: ["ignore", "pipe", "pipe"],
     });
-    web.stdout?.on("data", (d) => String(d).split("\n").filter(Boolean).forEach((l) => log("web", l)));
-    web.stderr?.on("data", (d) => String(d).split("\n").filter(Boolean).forEach((l) => log("web", l)));
+    pipeLines(web, "web", log);
   }
 
   const outputs: Outputs = {
@@ -182,6 +180,13 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
       await redis.stop();
     },
   };
+}
+
+/** Hands a child's output to `log` line by line, tagged with its source. */
+function pipeLines(child: ChildProcess, source: string, log: (source: string, line: string) => void) {
+  for (const stream of [child.stdout, child.stderr]) {
+    stream?.on("data", (d) => String(d).split("\n").filter(Boolean).forEach((line) => log(source, line)));
+  }
 }
 
 async function handlerOf(name: string): Promise<LambdaHandler> {
