@@ -16,17 +16,19 @@ export class EventPublisher {
 
   /** Appends `draft` to the job's log (conditionally) and posts the numbered event to the owner. */
   async publish(owner: string, draft: JobEventDraft, options?: AppendOptions): Promise<JobEvent> {
-    const event = await this.deps.store.append(draft.jobId, draft, options);
-    await this.broadcast(owner, event);
+    // The lookup does not depend on the append, so both go out together; only the posts wait.
+    const [event, ids] = await Promise.all([
+      this.deps.store.append(draft.jobId, draft, options),
+      this.deps.connections.listByUser(owner),
+    ]);
+    await this.#postAll(ids, event);
     return event;
   }
 
-  /** Posts an already-recorded event to every live connection of `owner`. */
-  async broadcast(owner: string, event: ServerEvent): Promise<void> {
-    const ids = await this.deps.connections.listByUser(owner);
-    if (!ids.length) return;
+  async #postAll(connectionIds: string[], event: ServerEvent): Promise<void> {
+    if (!connectionIds.length) return;
     const frame = JSON.stringify(event);
-    await Promise.all(ids.map((id) => this.#post(id, frame)));
+    await Promise.all(connectionIds.map((id) => this.#post(id, frame)));
   }
 
   /** Posts one frame to one connection; returns false when the connection is gone. */
