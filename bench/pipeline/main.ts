@@ -22,6 +22,7 @@ const arg = (name: string, fallback: number) => {
 const JOBS = arg("jobs", 2000);
 const ONLY = process.argv.includes("--latency-only");
 const CLIENTS = 4;
+const WORKERS = arg("workers", 1);
 const CONCURRENCY = 1000;
 const now = () => performance.timeOrigin + performance.now();
 const pct = (xs: number[], p: number) => {
@@ -31,14 +32,14 @@ const pct = (xs: number[], p: number) => {
 
 const stack = await startStack({
   dir: mkdtempSync(join(tmpdir(), "ferry-bench-")),
-  workers: 1,
+  workers: WORKERS,
   logLevel: "error",
   workerEnv: {
     FERRY_WORKER_CONCURRENCY: String(CONCURRENCY),
     FERRY_LOG_LEVEL: "error",
   },
 });
-console.log(`bench/pipeline — Node ${process.version}, ${JOBS} jobs, worker concurrency ${CONCURRENCY}, 1 worker process\n`);
+console.log(`bench/pipeline — Node ${process.version}, ${JOBS} jobs, worker concurrency ${CONCURRENCY}, ${WORKERS} worker process(es), ${(await import("node:os")).cpus().length} cores\n`);
 
 async function clients(n: number, tag: string) {
   return Promise.all(Array.from({ length: n }, async (_, i) => TestClient.open(stack.outputs.websocketUrl, await stack.token(`${tag}-${i}`))));

@@ -1,7 +1,7 @@
 import { fork, spawn, type ChildProcess } from "node:child_process";
-import { mkdirSync, writeFileSync } from "node:fs";
+import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { createRequire } from "node:module";
-import { join } from "node:path";
+import { dirname, join } from "node:path";
 import { signDevToken } from "@ferry/core/auth";
 import { actionNames } from "@ferry/core/protocol";
 import { devSecret } from "./dev-secret";
@@ -69,11 +69,23 @@ const STAGE = "local";
  * optionally the dashboard. Writes `outputs.json` for tools and the dashboard.
  */
 export async function startStack(options: StackOptions = {}): Promise<Stack> {
+  const started: Array<() => Promise<unknown>> = [];
+  try {
+    return await launch(options, started);
+  } catch (error) {
+    // Leave nothing running behind a failed start (an orphaned Redis would hold the AOF).
+    for (const stop of started.reverse()) await stop().catch(() => {});
+    throw error;
+  }
+}
+
+async function launch(options: StackOptions, started: Array<() => Promise<unknown>>): Promise<Stack> {
   const dir = options.dir ?? localDir();
   mkdirSync(dir, { recursive: true });
   const log = options.onLog ?? (() => {});
   const secret = devSecret(dir);
   let redis = await startPrivateRedis(dir, undefined, options.appendfsync);
+  started.push(() => redis.stop());
 
   const gatewayPort = options.gatewayPort ?? 0;
   const port = gatewayPort === 0 ? await freePort() : gatewayPort;
@@ -100,6 +112,7 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
     maxConnectionMs: options.maxConnectionMs,
     logger: { info: () => {}, warn: (...a) => log("gateway", a.map(String).join(" ")), error: (...a) => log("gateway", a.map(String).join(" ")) },
   });
+  started.push(() => gateway.close());
 
   const workers: WorkerHandle[] = [];
   const startWorker = async (): Promise<WorkerHandle> => {
@@ -126,6 +139,7 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
       });
     });
     const handle = { process: child, pid: child.pid!, exited };
+    started.push(async () => (child.kill("SIGTERM"), exited));
     workers.push(handle);
     exited.then(() => workers.splice(workers.indexOf(handle), 1));
     return handle;
@@ -138,13 +152,16 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
   if (options.webPort !== undefined) {
     const webPort = options.webPort || (await freePort());
     dashboardUrl = `http://127.0.0.1:${webPort}/`;
-    const viteBin = createRequire(join(repoRoot(), "packages/web/package.json")).resolve("vite/bin/vite.js");
+    const vitePackage = createRequire(join(repoRoot(), "packages/web/package.json")).resolve("vite/package.json");
+    const viteBin = join(dirname(vitePackage), (JSON.parse(readFileSync(vitePackage, "utf8")) as { bin: { vite: string } }).bin.vite);
     web = spawn(process.execPath, [viteBin, "--port", String(webPort), "--strictPort", "--host", "127.0.0.1"], {
       cwd: join(repoRoot(), "packages/web"),
       env: { ...process.env, FERRY_OUTPUTS_FILE: outputsFile },
       stdio: ["ignore", "pipe", "pipe"],
     });
     pipeLines(web, "web", log);
+    const webProcess = web;
+    started.push(async () => webProcess.kill("SIGTERM"));
   }
 
   const outputs: Outputs = {

@@ -65,6 +65,8 @@ export interface RedisServerOptions {
   dir?: string;
   /** `appendfsync always` makes a crash lose nothing; `everysec` is what production uses. */
   appendfsync?: "always" | "everysec" | "no";
+  /** Where redis-server writes its pid, so a later start can stop an orphan left by a crash. */
+  pidfile?: string;
 }
 
 /** Starts a private `redis-server` with AOF on a free port and waits until it answers PING. */
@@ -85,6 +87,7 @@ export async function startRedisServer(options: RedisServerOptions = {}): Promis
       "--protected-mode", "no",
       "--daemonize", "no",
       "--loglevel", "warning",
+      ...(options.pidfile ? ["--pidfile", options.pidfile] : []),
     ],
     { stdio: ["ignore", "ignore", "pipe"] },
   );

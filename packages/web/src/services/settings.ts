@@ -1,0 +1,102 @@
+/** Where the dashboard connects and with which token, and how it found out. */
+export interface ConnectionSettings {
+  url: string;
+  token: string;
+  /** `saved`: pasted in the form this session; `env`: `VITE_*` build variables; `outputs`: the local stack's `/outputs.json`. */
+  source: "saved" | "env" | "outputs";
+}
+
+/** What discovery knows when it found no complete settings: enough to prefill the form. */
+export interface PartialSettings {
+  url?: string;
+  token?: string;
+}
+
+export interface DiscoveryDeps {
+  env: { VITE_WS_URL?: string; VITE_DEV_TOKEN?: string };
+  fetch: (url: string) => Promise<{ ok: boolean; json(): Promise<unknown> }>;
+  storage: Pick<Storage, "getItem" | "setItem" | "removeItem"> | undefined;
+}
+
+const STORAGE_KEY = "ferry.connection";
+
+/** True for `ws:` and `wss:` URLs. */
+export function isWebSocketUrl(value: string): boolean {
+  try {
+    const { protocol } = new URL(value);
+    return protocol === "ws:" || protocol === "wss:";
+  } catch {
+    return false;
+  }
+}
+
+/** Reads the local stack's `outputs.json` (`websocketUrl`, `devToken`); undefined when unusable. */
+export function parseOutputs(value: unknown): { url: string; token: string } | undefined {
+  if (!value || typeof value !== "object") return undefined;
+  const { websocketUrl, devToken } = value as Record<string, unknown>;
+  if (typeof websocketUrl !== "string" || !isWebSocketUrl(websocketUrl)) return undefined;
+  if (typeof devToken !== "string" || devToken.trim() === "") return undefined;
+  return { url: websocketUrl, token: devToken.trim() };
+}
+
+function readSaved(storage: DiscoveryDeps["storage"]): { url: string; token: string } | undefined {
+  try {
+    const raw = storage?.getItem(STORAGE_KEY);
+    if (!raw) return undefined;
+    const { url, token } = JSON.parse(raw) as Record<string, unknown>;
+    if (typeof url === "string" && isWebSocketUrl(url) && typeof token === "string" && token) return { url, token };
+  } catch {
+    // unreadable: ignore, the other sources follow
+  }
+  return undefined;
+}
+
+/**
+ * Finds the API: what the user pasted this session, else the `VITE_WS_URL` and
+ * `VITE_DEV_TOKEN` build variables, else `/outputs.json` served by the offline
+ * stack's dev server. Returns what it could not complete as `partial` so the
+ * form can be prefilled.
+ */
+export async function discoverSettings(
+  deps: DiscoveryDeps,
+): Promise<{ settings: ConnectionSettings } | { settings: undefined; partial: PartialSettings }> {
+  const saved = readSaved(deps.storage);
+  if (saved) return { settings: { ...saved, source: "saved" } };
+
+  const envUrl = deps.env.VITE_WS_URL?.trim() || undefined;
+  const envToken = deps.env.VITE_DEV_TOKEN?.trim() || undefined;
+  if (envUrl && envToken && isWebSocketUrl(envUrl)) return { settings: { url: envUrl, token: envToken, source: "env" } };
+
+  try {
+    const response = await deps.fetch("/outputs.json");
+    const outputs = response.ok ? parseOutputs(await response.json()) : undefined;
+    if (outputs) return { settings: { ...outputs, source: "outputs" } };
+  } catch {
+    // no local stack behind this server
+  }
+  return { settings: undefined, partial: { url: envUrl, token: envToken } };
+}
+
+/** Remembers settings typed into the form for this browser session (not across sessions: it holds a token). */
+export function saveSettings(storage: DiscoveryDeps["storage"], settings: { url: string; token: string }): void {
+  storage?.setItem(STORAGE_KEY, JSON.stringify({ url: settings.url, token: settings.token }));
+}
+
+export function forgetSettings(storage: DiscoveryDeps["storage"]): void {
+  storage?.removeItem(STORAGE_KEY);
+}
+
+/** The real dependencies: Vite's env, `fetch` and `sessionStorage` (when the browser allows it). */
+export function browserDeps(): DiscoveryDeps {
+  let storage: Storage | undefined;
+  try {
+    storage = globalThis.sessionStorage;
+  } catch {
+    storage = undefined; // blocked by privacy settings
+  }
+  return {
+    env: import.meta.env,
+    fetch: (url) => fetch(url, { cache: "no-store", headers: { accept: "application/json" } }),
+    storage,
+  };
+}

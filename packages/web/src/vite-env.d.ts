@@ -1,0 +1,12 @@
+/// <reference types="vite/client" />
+
+interface ImportMetaEnv {
+  /** WebSocket API URL (`wss://…` on AWS, set by infra/web.ts; `ws://127.0.0.1:…/local` offline). */
+  readonly VITE_WS_URL?: string;
+  /** A bearer token to connect with; only dev stages set one. */
+  readonly VITE_DEV_TOKEN?: string;
+}
+
+interface ImportMeta {
+  readonly env: ImportMetaEnv;
+}
