@@ -42,20 +42,34 @@ function hasRedis() {
   return spawnSync("redis-server", ["--version"], { stdio: "ignore" }).status === 0;
 }
 
+/** Installs a Debian package when we are root; returns false when we cannot. */
+function aptInstall(pkg) {
+  if (process.getuid?.() !== 0) return false;
+  say(`installing ${pkg} from Debian's packages…`);
+  const env = { ...process.env, DEBIAN_FRONTEND: "noninteractive" };
+  const args = ["install", "-y", "-qq", "--no-install-recommends", pkg];
+  if (spawnSync("apt-get", args, { stdio: "inherit", env }).status !== 0) {
+    // A fresh machine has no package lists yet.
+    spawnSync("apt-get", ["update", "-qq"], { stdio: "inherit", env });
+    if (spawnSync("apt-get", args, { stdio: "inherit", env }).status !== 0) return false;
+  }
+  return true;
+}
+
 function ensureRedis() {
   if (hasRedis()) return;
-  if (process.getuid?.() !== 0) {
-    say("redis-server is missing and we are not root: run `sudo apt-get install -y redis-server`, then try again.");
+  if (!aptInstall("redis-server")) {
+    say("redis-server is missing and could not be installed: run `sudo apt-get install -y redis-server`, then try again.");
     process.exit(1);
   }
-  say("installing redis-server from Debian's packages…");
-  const env = { ...process.env, DEBIAN_FRONTEND: "noninteractive" };
-  if (spawnSync("apt-get", ["install", "-y", "-qq", "redis-server"], { stdio: "inherit", env }).status !== 0) {
-    execFileSync("apt-get", ["update", "-qq"], { stdio: "inherit", env });
-    execFileSync("apt-get", ["install", "-y", "-qq", "redis-server"], { stdio: "inherit", env });
-  }
-  // Debian starts a system-wide server on 6379; Ferry runs its own private ones, so stop it.
+  // Debian may start a system-wide server on 6379; Ferry runs its own private ones.
   spawnSync("service", ["redis-server", "stop"], { stdio: "ignore" });
+}
+
+/** The dashboard's browser test drives Debian's chromium; without it that test is skipped, loudly. */
+function ensureChromium() {
+  if (existsSync(process.env.FERRY_CHROMIUM ?? "/usr/bin/chromium")) return;
+  if (!aptInstall("chromium")) say("chromium is missing and could not be installed: the dashboard browser test will be skipped.");
 }
 
 const bin = (name) => join(root, "node_modules", ".bin", name);
@@ -98,6 +112,7 @@ switch (command) {
     break;
   case "test":
     ensureRedis();
+    ensureChromium();
     exitCode = await test(rest);
     break;
   case "token":
