@@ -59,7 +59,7 @@ describe.skipIf(!hasBrowser)("the dashboard in a real browser against the offlin
     const other = await TestClient.open(stack.outputs.websocketUrl, stack.outputs.devToken);
     other.send({ action: "submit_job", kind: "canary", input: { steps: 2, stepMs: 100 }, requestId: "elsewhere" });
     const { jobId } = await other.next((f) => f.requestId === "elsewhere");
-    await page.getByText(jobId.slice(0, 8)).waitFor({ timeout: 20_000 });
+    await page.getByText(jobId.slice(0, 8), { exact: true }).waitFor({ timeout: 20_000 });
     await other.close();
   }, 30_000);
 });
