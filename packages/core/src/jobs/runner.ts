@@ -1,18 +1,11 @@
 import { NonRetryableJobError, StaleAttemptError, TransitionRejectedError, describeError, isRetryable } from "../errors";
 import { Limits, type FailureCode, type JobEventDraft } from "../protocol";
 import type { JobQueue, JobStore, Logger, QueueMessage } from "../ports";
-import { Coalescer } from "./coalescer";
+import { InterruptWatch, JobInterrupt } from "./interrupts";
 import { isTerminal, type JobRecord } from "./job";
-import type { JobContext, JobKindRegistry, ProgressReport } from "./kinds";
+import type { JobContext, JobKindRegistry } from "./kinds";
+import { JobReporter } from "./reporter";
 import type { EventPublisher } from "./publisher";
-
-/** Why a run's signal fired; `signal.reason` is one of these. */
-export class JobInterrupt extends Error {
-  constructor(readonly reason: "cancelled" | "deadline" | "superseded") {
-    super(`job interrupted: ${reason}`);
-    this.name = "JobInterrupt";
-  }
-}
 
 export interface RunnerOptions {
   /** Attempts before a retryable failure becomes `job_failed` (DESIGN: 3). */
@@ -101,70 +94,19 @@ export async function runJob(deps: RunnerDeps, message: QueueMessage, deadline?:
   if (!kind) return fail(`no worker knows job kind "${found.kind}"`, "invalid_input");
   if (!parsed?.success) return fail(`invalid input: ${parsed?.error.message ?? "unknown"}`, "invalid_input");
 
-  const controller = new AbortController();
-  const interrupt = (reason: JobInterrupt["reason"]) => {
-    if (!controller.signal.aborted) controller.abort(new JobInterrupt(reason));
-  };
-  const onWriteError = (error: unknown) => {
-    if (error instanceof StaleAttemptError || error instanceof TransitionRejectedError) interrupt("superseded");
+  const watch = new InterruptWatch(store, job.jobId, attempt, { ...options, deadline });
+  const reporter = new JobReporter(publisher, job, options, (error) => {
+    if (error instanceof StaleAttemptError || error instanceof TransitionRejectedError) watch.interrupt("superseded");
     else logger.warn("recording an event failed", log({ error: describeError(error) }));
-  };
-
-  let lastProgress = Math.max(job.progress, 5);
-  let lastStage = job.stage && job.stage !== "queued" ? job.stage : "starting";
-  let lastMessage = job.message;
-  const progress = new Coalescer<Required<ProgressReport>>({
-    limit: options.progressPerSecond,
-    windowMs: 1000,
-    minGapMs: options.outputIntervalMs,
-    merge: (_, next) => next,
-    emit: async (p) => {
-      await publisher.publish(owner, { type: "progress_update", jobId: job.jobId, status: "processing", ...p }, fence);
-    },
-    onError: onWriteError,
   });
-  const output = new Coalescer<string>({
-    limit: 1,
-    windowMs: options.outputIntervalMs,
-    merge: (prev, next) => (prev ?? "") + next,
-    emit: async (delta) => {
-      await publisher.publish(owner, { type: "job_output", jobId: job.jobId, delta }, fence);
-    },
-    onError: onWriteError,
-  });
-  const report = (r: ProgressReport) => {
-    lastProgress = Math.min(100, Math.max(lastProgress, r.progress ?? lastProgress));
-    lastStage = r.stage ?? lastStage;
-    lastMessage = r.message ?? lastMessage;
-    progress.push({ stage: lastStage, message: lastMessage, progress: lastProgress });
-  };
-
-  const timers: Array<ReturnType<typeof setTimeout>> = [];
-  if (deadline !== undefined) {
-    // Short time limits (tests, small Lambdas) still leave the job most of its time.
-    const remaining = deadline - Date.now();
-    const margin = Math.min(options.deadlineMarginMs, remaining / 4);
-    timers.push(setTimeout(() => interrupt("deadline"), Math.max(0, remaining - margin)));
-  }
-  const poll = setInterval(() => {
-    store.get(job.jobId).then(
-      (j) => {
-        if (!j || j.cancelRequested) interrupt("cancelled");
-        else if (j.attempts !== attempt || isTerminal(j.status)) interrupt("superseded");
-      },
-      () => {},
-    );
-  }, options.cancelPollMs);
-  timers.push(poll);
-
   const context: JobContext = {
     jobId: job.jobId,
     owner,
     attempt,
     resumed: message.resume === true,
-    signal: controller.signal,
-    progress: report,
-    output: (delta) => delta && output.push(delta),
+    signal: watch.signal,
+    progress: (report) => reporter.progress(report),
+    output: (delta) => reporter.output(delta),
     checkpoint: job.checkpoint,
     saveCheckpoint: async (value) => {
       await store.saveCheckpoint(job.jobId, attempt, value);
@@ -173,29 +115,26 @@ export async function runJob(deps: RunnerDeps, message: QueueMessage, deadline?:
     logger,
   };
 
-  const interruptOf = (error: unknown): JobInterrupt | undefined =>
-    error instanceof JobInterrupt ? error : controller.signal.aborted ? (controller.signal.reason as JobInterrupt) : undefined;
-
   try {
-    const startMessage =
-      message.resume ? "Resuming from checkpoint" : attempt > 1 ? `Attempt ${attempt} of ${options.maxAttempts}` : "Started";
-    report({ stage: lastStage === "starting" ? "starting" : lastStage, message: startMessage });
+    reporter.progress({
+      message: message.resume ? "Resuming from checkpoint" : attempt > 1 ? `Attempt ${attempt} of ${options.maxAttempts}` : "Started",
+    });
     const result = await kind.run(parsed.data, context);
-    const stopped = interruptOf(undefined);
-    if (stopped) throw stopped;
-    await Promise.all([output.flush(), progress.flush()]);
+    const stopped = watch.reasonOf();
+    if (stopped) throw new JobInterrupt(stopped);
+    await reporter.flush();
     const completed = await completion(deps, job.jobId, result);
     await publisher.publish(owner, completed, { ...fence, expect: ["processing"] });
     logger.info("job completed", log({ attempt }));
     return { type: "completed" };
   } catch (error) {
-    await Promise.all([output.flush(), progress.flush()]).catch(() => {});
-    const stopped = interruptOf(error);
-    if (stopped?.reason === "superseded" || error instanceof StaleAttemptError) {
+    await reporter.flush().catch(() => {});
+    const stopped = watch.reasonOf(error);
+    if (stopped === "superseded" || error instanceof StaleAttemptError) {
       return { type: "dropped", reason: "superseded by a newer attempt" };
     }
-    if (stopped?.reason === "cancelled") return finishCancelled(deps, owner, job.jobId, fence);
-    if (stopped?.reason === "deadline") {
+    if (stopped === "cancelled") return finishCancelled(deps, owner, job.jobId, fence);
+    if (stopped === "deadline") {
       await deps.queue.enqueue(kind.queue, { jobId: job.jobId, kind: job.kind, resume: true });
       logger.info("job handed over before the deadline", log({ attempt }));
       return { type: "deferred" };
@@ -209,9 +148,8 @@ export async function runJob(deps: RunnerDeps, message: QueueMessage, deadline?:
           type: "progress_update",
           jobId: job.jobId,
           status: "retrying",
-          stage: lastStage,
+          ...reporter.state,
           message: `Attempt ${attempt} failed (${text}); retrying in ${Math.ceil(delayMs / 1000)} s`,
-          progress: lastProgress,
           attempt,
         },
         fence,
@@ -231,10 +169,8 @@ export async function runJob(deps: RunnerDeps, message: QueueMessage, deadline?:
       throw writeError;
     }
   } finally {
-    for (const t of timers) clearTimeout(t);
-    clearInterval(poll);
-    progress.close();
-    output.close();
+    watch.stop();
+    reporter.close();
   }
 }
 

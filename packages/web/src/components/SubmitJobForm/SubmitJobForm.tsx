@@ -57,42 +57,24 @@ export function SubmitJobForm() {
       </div>
       {kind === "canary" && (
         <>
-          <div className={styles.field}>
-            <label htmlFor={`${id}-steps`}>Steps</label>
-            <input
-              id={`${id}-steps`}
-              type="number"
-              inputMode="numeric"
-              min={CANARY.steps.min}
-              max={CANARY.steps.max}
-              step={1}
-              value={steps}
-              onChange={(e) => setSteps(e.target.value)}
-              aria-invalid={stepsValue === undefined}
-              aria-describedby={`${id}-steps-hint`}
-            />
-            <span id={`${id}-steps-hint`} className={styles.hint}>
-              {CANARY.steps.min}–{CANARY.steps.max.toLocaleString()}
-            </span>
-          </div>
-          <div className={styles.field}>
-            <label htmlFor={`${id}-stepms`}>Step duration (ms)</label>
-            <input
-              id={`${id}-stepms`}
-              type="number"
-              inputMode="numeric"
-              min={CANARY.stepMs.min}
-              max={CANARY.stepMs.max}
-              step={50}
-              value={stepMs}
-              onChange={(e) => setStepMs(e.target.value)}
-              aria-invalid={stepMsValue === undefined}
-              aria-describedby={`${id}-stepms-hint`}
-            />
-            <span id={`${id}-stepms-hint`} className={styles.hint}>
-              {CANARY.stepMs.min}–{CANARY.stepMs.max.toLocaleString()}
-            </span>
-          </div>
+          <IntegerField
+            id={`${id}-steps`}
+            label="Steps"
+            range={CANARY.steps}
+            step={1}
+            value={steps}
+            onChange={setSteps}
+            invalid={stepsValue === undefined}
+          />
+          <IntegerField
+            id={`${id}-stepms`}
+            label="Step duration (ms)"
+            range={CANARY.stepMs}
+            step={50}
+            value={stepMs}
+            onChange={setStepMs}
+            invalid={stepMsValue === undefined}
+          />
         </>
       )}
       <div className={styles.submit}>
@@ -111,5 +93,37 @@ export function SubmitJobForm() {
         )}
       </div>
     </form>
+  );
+}
+
+/** A labelled whole-number input with its allowed range shown as a hint. */
+function IntegerField(props: {
+  id: string;
+  label: string;
+  range: { min: number; max: number };
+  step: number;
+  value: string;
+  onChange: (value: string) => void;
+  invalid: boolean;
+}) {
+  return (
+    <div className={styles.field}>
+      <label htmlFor={props.id}>{props.label}</label>
+      <input
+        id={props.id}
+        type="number"
+        inputMode="numeric"
+        min={props.range.min}
+        max={props.range.max}
+        step={props.step}
+        value={props.value}
+        onChange={(e) => props.onChange(e.target.value)}
+        aria-invalid={props.invalid}
+        aria-describedby={`${props.id}-hint`}
+      />
+      <span id={`${props.id}-hint`} className={styles.hint}>
+        {props.range.min}–{props.range.max.toLocaleString()}
+      </span>
+    </div>
   );
 }
