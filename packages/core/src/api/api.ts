@@ -5,7 +5,7 @@ import { isTerminal, toView, type JobRecord } from "../jobs/job";
 import type { JobKindRegistry } from "../jobs/kinds";
 import type { EventPublisher } from "../jobs/publisher";
 import type { ConnectionStore, JobQueue, JobStore, Logger } from "../ports";
-import { ClientAction, Limits, actionNames, type ActionName, type ServerEvent } from "../protocol";
+import { ClientAction, Limits, actionNames, type ActionName, type JobView, type ServerEvent } from "../protocol";
 import type { Principal, TokenVerifier } from "../auth";
 
 export interface ApiOptions {
@@ -207,7 +207,7 @@ export class FerryApi {
     await this.#reply(caller, {
       type: "job_list",
       timestamp: Date.now(),
-      jobs: page.jobs.map(toView),
+      jobs: listViews(page.jobs),
       cursor: page.cursor,
       requestId: action.requestId,
     });
@@ -256,8 +256,34 @@ export class FerryApi {
   }
 }
 
-function snapshot(job: JobRecord, requestId?: string): ServerEvent {
-  return { type: "job_snapshot", jobId: job.jobId, seq: job.lastSeq, timestamp: Date.now(), job: toView(job), requestId };
+/** Room left in a 128 KB message for everything but the job views. */
+const FRAME_BUDGET = Limits.maxMessageBytes - 2 * 1024;
+const size = (value: unknown) => Buffer.byteLength(JSON.stringify(value));
+
+/**
+ * A job's snapshot, kept within one API Gateway message: an output too long to
+ * fit alongside the result is cut from the front (`output` then starts with "…"),
+ * since the end of a stream is what a reconnecting reader needs.
+ */
+export function snapshot(job: JobRecord, requestId?: string): ServerEvent {
+  const event = { type: "job_snapshot" as const, jobId: job.jobId, seq: job.lastSeq, timestamp: Date.now(), job: toView(job), requestId };
+  const over = size(event) - FRAME_BUDGET;
+  if (over > 0 && event.job.output) {
+    // Cut by characters: multi-byte text may leave it a little short of the budget, never over.
+    event.job.output = `…${event.job.output.slice(Math.min(event.job.output.length, over + 1))}`;
+  }
+  return event;
+}
+
+/**
+ * Views for `job_list`, kept within one message: when they would not fit, outputs
+ * and then results are left out (`subscribe` to a job fetches them).
+ */
+export function listViews(jobs: JobRecord[]): JobView[] {
+  let views = jobs.map(toView);
+  if (size(views) > FRAME_BUDGET) views = views.map(({ output: _output, ...v }) => v);
+  if (size(views) > FRAME_BUDGET) views = views.map(({ result: _result, ...v }) => v);
+  return views;
 }
 
 function parseFrame(body: string | null | undefined): Record<string, unknown> {
