@@ -3,6 +3,7 @@ import { ApiGatewayNotifier } from "@ferry/core/adapters/apigw-notifier";
 import { BullmqJobQueue } from "@ferry/core/adapters/bullmq-job-queue";
 import { RedisConnectionStore } from "@ferry/core/adapters/redis-connection-store";
 import { RedisJobStore } from "@ferry/core/adapters/redis-job-store";
+import { RedisRateLimiter } from "@ferry/core/adapters/redis-rate-limiter";
 import { FerryApi } from "@ferry/core/api";
 import { AuthConfig, createTokenVerifier } from "@ferry/core/auth";
 import { EventPublisher, JobKindRegistry, canaryJob, type RunnerDeps } from "@ferry/core/jobs";
@@ -20,6 +21,7 @@ const Env = z.object({
   FERRY_JWT_ISSUER: z.string().url().optional(),
   FERRY_JWKS_URL: z.string().url().optional(),
   FERRY_JWT_AUDIENCE: z.string().optional(),
+  FERRY_SUBMITS_PER_MINUTE: z.coerce.number().int().positive().default(120),
   FERRY_LOG_LEVEL: z.enum(["debug", "info", "warn", "error", "silent"]).default("info"),
 });
 
@@ -55,7 +57,18 @@ export function createRuntime(env: NodeJS.ProcessEnv = process.env): Runtime {
   const verifier = createTokenVerifier(
     AuthConfig.parse({ devSecret: e.FERRY_DEV_SECRET, issuer: e.FERRY_JWT_ISSUER, jwksUrl: e.FERRY_JWKS_URL, audience: e.FERRY_JWT_AUDIENCE }),
   );
-  const api = new FerryApi({ store, connections, publisher, queue, kinds, verifier, logger });
+  const rateLimiter = new RedisRateLimiter(redis, e.FERRY_KEY_PREFIX);
+  const api = new FerryApi({
+    store,
+    connections,
+    publisher,
+    queue,
+    kinds,
+    verifier,
+    rateLimiter,
+    logger,
+    options: { submitsPerMinute: e.FERRY_SUBMITS_PER_MINUTE },
+  });
   return {
     api,
     runner: { store, publisher, queue, kinds, logger },

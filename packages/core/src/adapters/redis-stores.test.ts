@@ -6,6 +6,8 @@ import { runJobStoreContract } from "../testing/job-store-contract";
 import { startRedisServer, type RedisServer } from "../testing/redis-server";
 import { RedisConnectionStore } from "./redis-connection-store";
 import { RedisJobStore } from "./redis-job-store";
+import { RedisRateLimiter } from "./redis-rate-limiter";
+import { runRateLimiterContract } from "../testing/rate-limiter-contract";
 
 let server: RedisServer;
 let redis: Redis;
@@ -20,3 +22,4 @@ afterAll(async () => {
 
 runJobStoreContract("redis", () => new RedisJobStore(redis, { prefix: `t${randomUUID()}:` }));
 runConnectionStoreContract("redis", () => new RedisConnectionStore(redis, { prefix: `t${randomUUID()}:` }));
+runRateLimiterContract("redis", () => new RedisRateLimiter(redis, `t${randomUUID()}:`));

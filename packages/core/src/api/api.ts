@@ -4,7 +4,7 @@ import { AuthError, JobNotFoundError, RequestError, TransitionRejectedError, des
 import { isTerminal, toView, type JobRecord } from "../jobs/job";
 import type { JobKindRegistry } from "../jobs/kinds";
 import type { EventPublisher } from "../jobs/publisher";
-import type { ConnectionStore, JobQueue, JobStore, Logger } from "../ports";
+import type { ConnectionStore, JobQueue, JobStore, Logger, RateLimiter } from "../ports";
 import { ClientAction, Limits, actionNames, type ActionName, type JobView, type ServerEvent } from "../protocol";
 import type { Principal, TokenVerifier } from "../auth";
 
@@ -17,6 +17,8 @@ export interface ApiOptions {
   recentJobs: number;
   /** Most events one `subscribe` replays per job. */
   maxReplay: number;
+  /** Jobs one user may submit per minute, across all their connections. */
+  submitsPerMinute: number;
 }
 
 export const defaultApiOptions: ApiOptions = {
@@ -24,6 +26,7 @@ export const defaultApiOptions: ApiOptions = {
   maxInputBytes: 32 * 1024,
   recentJobs: 20,
   maxReplay: 10_000,
+  submitsPerMinute: 120,
 };
 
 export interface ApiDeps {
@@ -33,6 +36,7 @@ export interface ApiDeps {
   queue: JobQueue;
   kinds: JobKindRegistry;
   verifier: TokenVerifier;
+  rateLimiter: RateLimiter;
   logger: Logger;
   options?: Partial<ApiOptions>;
 }
@@ -149,6 +153,13 @@ export class FerryApi {
     }
     const input = kind.input.safeParse(action.input);
     if (!input.success) throw new RequestError("bad_request", `invalid input for ${kind.name}: ${summarize(input.error)}`);
+    const rate = await this.deps.rateLimiter.take(`submit:${caller.userId}`, this.#o.submitsPerMinute, 60);
+    if (!rate.allowed) {
+      throw new RequestError(
+        "rate_limited",
+        `at most ${this.#o.submitsPerMinute} jobs a minute may be submitted; try again in ${Math.ceil(rate.retryAfterMs / 1000)} s`,
+      );
+    }
 
     const { job, created } = await this.deps.store.create({
       jobId: randomUUID(),

@@ -213,6 +213,21 @@ describe("the WebSocket API", () => {
     expect(alice.ofType("pong")[0]).toMatchObject({ requestId: "still-here" });
   });
 
+  it("refuses submissions over the per-user rate with rate_limited, across connections", async () => {
+    const w = memoryWorld({ api: { submitsPerMinute: 3 } });
+    const tab1 = await w.connect("alice");
+    const tab2 = await w.connect("alice");
+    const bob = await w.connect("bob");
+    for (let i = 0; i < 2; i++) await tab1.send(submit({ steps: 1 }, { requestId: `a${i}` }));
+    await tab2.send(submit({ steps: 1 }, { requestId: "a2" }));
+    await tab2.send(submit({ steps: 1 }, { requestId: "a3" }));
+    await bob.send(submit({ steps: 1 }, { requestId: "b0" }));
+    expect(tab2.ofType("error")[0]).toMatchObject({ code: "rate_limited", requestId: "a3" });
+    expect(tab2.ofType("error")[0]!.message).toMatch(/at most 3 jobs a minute.*try again in \d+ s/);
+    expect(bob.ofType("job_queued")).toHaveLength(1);
+    expect(await w.queue.waitingCount("analysis")).toBe(4);
+  });
+
   it("returns the same job for a repeated idempotency key", async () => {
     const w = memoryWorld();
     const alice = await w.connect("alice");

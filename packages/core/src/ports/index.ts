@@ -6,5 +6,6 @@
 export type { JobStore, AppendOptions, JobPage } from "./job-store";
 export type { ConnectionStore, ConnectionRecord } from "./connection-store";
 export type { Notifier } from "./notifier";
+export type { RateLimiter, RateDecision } from "./rate-limiter";
 export { QueueMessage, type JobQueue, type EnqueueResult } from "./job-queue";
 export { createConsoleLogger, type Logger } from "./logger";

@@ -2,6 +2,7 @@ import { MemoryConnectionStore } from "../adapters/memory-connection-store";
 import { MemoryJobQueue } from "../adapters/memory-job-queue";
 import { MemoryJobStore } from "../adapters/memory-job-store";
 import { MemoryNotifier } from "../adapters/memory-notifier";
+import { MemoryRateLimiter } from "../adapters/memory-rate-limiter";
 import { FerryApi, type ApiOptions } from "../api";
 import { createTokenVerifier } from "../auth";
 import { EventPublisher, JobKindRegistry, canaryJob, runJob, type JobKind, type RunnerOptions } from "../jobs";
@@ -27,6 +28,7 @@ export function memoryWorld(options: { kinds?: JobKind<any, any, any>[]; runner?
     queue,
     kinds,
     verifier: createTokenVerifier({ devSecret: "d".repeat(40) }),
+    rateLimiter: new MemoryRateLimiter(),
     logger: quietLogger,
     options: options.api,
   });
