@@ -4,9 +4,10 @@ import { BullmqJobQueue } from "@ferry/core/adapters/bullmq-job-queue";
 import { RedisConnectionStore } from "@ferry/core/adapters/redis-connection-store";
 import { RedisJobStore } from "@ferry/core/adapters/redis-job-store";
 import { RedisRateLimiter } from "@ferry/core/adapters/redis-rate-limiter";
-import { FerryApi } from "@ferry/core/api";
+import type { FerryApi } from "@ferry/core/api";
 import { AuthConfig, createTokenVerifier } from "@ferry/core/auth";
-import { EventPublisher, JobKindRegistry, canaryJob, type RunnerDeps } from "@ferry/core/jobs";
+import { JobKindRegistry, canaryJob, type RunnerDeps } from "@ferry/core/jobs";
+import { createFerry } from "@ferry/core/wiring";
 import { createConsoleLogger, type JobQueue, type Logger } from "@ferry/core/ports";
 import { z } from "zod";
 
@@ -48,30 +49,25 @@ export function createRuntime(env: NodeJS.ProcessEnv = process.env): Runtime {
   const logger = createConsoleLogger("ferry", e.FERRY_LOG_LEVEL);
   const redis = new Redis(e.FERRY_REDIS_URL, { maxRetriesPerRequest: null });
   redis.on("error", (error) => logger.warn("redis connection error", { error: error.message }));
-  const store = new RedisJobStore(redis, { prefix: e.FERRY_KEY_PREFIX });
-  const connections = new RedisConnectionStore(redis, { prefix: e.FERRY_KEY_PREFIX });
-  const notifier = new ApiGatewayNotifier(e.FERRY_CONNECTIONS_URL);
   const queue = new BullmqJobQueue(redis, { prefix: `${e.FERRY_KEY_PREFIX}bull` });
-  const kinds = jobKinds();
-  const publisher = new EventPublisher({ store, connections, notifier, logger });
-  const verifier = createTokenVerifier(
-    AuthConfig.parse({ devSecret: e.FERRY_DEV_SECRET, issuer: e.FERRY_JWT_ISSUER, jwksUrl: e.FERRY_JWKS_URL, audience: e.FERRY_JWT_AUDIENCE }),
+  const { api, runner } = createFerry(
+    {
+      store: new RedisJobStore(redis, { prefix: e.FERRY_KEY_PREFIX }),
+      connections: new RedisConnectionStore(redis, { prefix: e.FERRY_KEY_PREFIX }),
+      notifier: new ApiGatewayNotifier(e.FERRY_CONNECTIONS_URL),
+      queue,
+      rateLimiter: new RedisRateLimiter(redis, e.FERRY_KEY_PREFIX),
+      verifier: createTokenVerifier(
+        AuthConfig.parse({ devSecret: e.FERRY_DEV_SECRET, issuer: e.FERRY_JWT_ISSUER, jwksUrl: e.FERRY_JWKS_URL, audience: e.FERRY_JWT_AUDIENCE }),
+      ),
+      kinds: jobKinds(),
+      logger,
+    },
+    { api: { submitsPerMinute: e.FERRY_SUBMITS_PER_MINUTE } },
   );
-  const rateLimiter = new RedisRateLimiter(redis, e.FERRY_KEY_PREFIX);
-  const api = new FerryApi({
-    store,
-    connections,
-    publisher,
-    queue,
-    kinds,
-    verifier,
-    rateLimiter,
-    logger,
-    options: { submitsPerMinute: e.FERRY_SUBMITS_PER_MINUTE },
-  });
   return {
     api,
-    runner: { store, publisher, queue, kinds, logger },
+    runner,
     queue,
     logger,
     async close() {

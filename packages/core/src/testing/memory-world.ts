@@ -3,10 +3,11 @@ import { MemoryJobQueue } from "../adapters/memory-job-queue";
 import { MemoryJobStore } from "../adapters/memory-job-store";
 import { MemoryNotifier } from "../adapters/memory-notifier";
 import { MemoryRateLimiter } from "../adapters/memory-rate-limiter";
-import { FerryApi, type ApiOptions } from "../api";
+import type { FerryApi, ApiOptions } from "../api";
 import { createTokenVerifier } from "../auth";
-import { EventPublisher, JobKindRegistry, canaryJob, runJob, type JobKind, type RunnerOptions } from "../jobs";
+import { JobKindRegistry, canaryJob, runJob, type JobKind, type RunnerOptions } from "../jobs";
 import type { Logger } from "../ports";
+import { createFerry } from "../wiring";
 
 export const quietLogger: Logger = { debug() {}, info() {}, warn() {}, error() {} };
 
@@ -19,20 +20,19 @@ export function memoryWorld(options: { kinds?: JobKind<any, any, any>[]; runner?
   const connections = new MemoryConnectionStore();
   const notifier = new MemoryNotifier();
   const queue = new MemoryJobQueue();
-  const kinds = new JobKindRegistry([canaryJob, ...(options.kinds ?? [])]);
-  const publisher = new EventPublisher({ store, connections, notifier, logger: quietLogger });
-  const api = new FerryApi({
-    store,
-    connections,
-    publisher,
-    queue,
-    kinds,
-    verifier: createTokenVerifier({ devSecret: "d".repeat(40) }),
-    rateLimiter: new MemoryRateLimiter(),
-    logger: quietLogger,
-    options: options.api,
-  });
-  const runnerDeps = { store, publisher, queue, kinds, logger: quietLogger, options: { cancelPollMs: 20, retryBaseMs: 10, ...options.runner } };
+  const { api, runner: runnerDeps } = createFerry(
+    {
+      store,
+      connections,
+      notifier,
+      queue,
+      rateLimiter: new MemoryRateLimiter(),
+      verifier: createTokenVerifier({ devSecret: "d".repeat(40) }),
+      kinds: new JobKindRegistry([canaryJob, ...(options.kinds ?? [])]),
+      logger: quietLogger,
+    },
+    { api: options.api, runner: { cancelPollMs: 20, retryBaseMs: 10, ...options.runner } },
+  );
   let n = 0;
   return {
     store,

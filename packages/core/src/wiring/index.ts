@@ -1,0 +1,36 @@
+/**
+ * Assembles Ferry from one adapter per port. Every composition root (the Redis
+ * runtime offline, the AWS runtime, the in-memory test world) calls this, so
+ * they differ only in the adapters they pass.
+ * @module
+ */
+import { FerryApi, type ApiOptions } from "../api";
+import type { TokenVerifier } from "../auth";
+import { EventPublisher, type JobKindRegistry, type RunnerDeps, type RunnerOptions } from "../jobs";
+import type { ConnectionStore, JobQueue, JobStore, Logger, Notifier, RateLimiter } from "../ports";
+
+export interface Adapters {
+  store: JobStore;
+  connections: ConnectionStore;
+  notifier: Notifier;
+  queue: JobQueue;
+  rateLimiter: RateLimiter;
+  verifier: TokenVerifier;
+  kinds: JobKindRegistry;
+  logger: Logger;
+}
+
+export interface Ferry {
+  /** What the WebSocket route handlers call. */
+  api: FerryApi;
+  /** What `runJob` needs, for the queue consumers. */
+  runner: RunnerDeps;
+  publisher: EventPublisher;
+}
+
+export function createFerry(adapters: Adapters, options: { api?: Partial<ApiOptions>; runner?: Partial<RunnerOptions> } = {}): Ferry {
+  const { store, connections, notifier, queue, kinds, logger } = adapters;
+  const publisher = new EventPublisher({ store, connections, notifier, logger });
+  const api = new FerryApi({ ...adapters, publisher, options: options.api });
+  return { api, publisher, runner: { store, publisher, queue, kinds, logger, options: options.runner } };
+}
