@@ -30,6 +30,11 @@ export class MemoryJobStore implements JobStore {
     return job && structuredClone(job);
   }
 
+  async control(jobId: string) {
+    const job = this.#live(jobId);
+    return job && { status: job.status, attempts: job.attempts, cancelRequested: job.cancelRequested };
+  }
+
   async listByOwner(owner: string, page: { limit: number; cursor?: string }): Promise<JobPage> {
     const after = page.cursor ? decodeCursor(page.cursor) : undefined;
     const mine = [...this.#jobs.values()]

@@ -2,7 +2,7 @@ import type { Redis } from "ioredis";
 import { JobNotFoundError, StaleAttemptError, TransitionRejectedError } from "../errors";
 import { decodeCursor, encodeCursor, isAfter } from "../jobs/cursor";
 import { JobRecord, newJobRecord, patchFor, type NewJob } from "../jobs/job";
-import type { JobEvent, JobEventDraft } from "../protocol";
+import { JobStatus, type JobEvent, type JobEventDraft } from "../protocol";
 import type { AppendOptions, JobPage, JobStore } from "../ports";
 import { RedisScript } from "./redis-script";
 
@@ -117,30 +117,34 @@ export class RedisJobStore implements JobStore {
     return Object.keys(hash).length ? decode(hash, out ?? "") : undefined;
   }
 
+  async control(jobId: string) {
+    const [status, attempts, cancel] = await this.redis.hmget(this.#keys(jobId).job, "status", "attempts", "cancelRequested");
+    if (!status) return undefined;
+    return { status: JobStatus.parse(status), attempts: Number(attempts), cancelRequested: cancel === "1" };
+  }
+
   async listByOwner(owner: string, page: { limit: number; cursor?: string }): Promise<JobPage> {
     const after = page.cursor ? decodeCursor(page.cursor) : undefined;
     const index = `${this.#prefix}owner:${owner}:jobs`;
+    const max = after ? String(after.createdAt) : "+inf";
+    const batch = page.limit + 50;
     const jobs: JobRecord[] = [];
-    let max = after ? String(after.createdAt) : "+inf";
-    let more = false;
-    // Expired jobs linger in the index until seen; skip and forget them.
-    for (let round = 0; round < 10 && jobs.length <= page.limit; round++) {
-      const ids = await this.redis.zrevrangebyscore(index, max, "-inf", "WITHSCORES", "LIMIT", 0, page.limit + 50);
-      if (!ids.length) break;
+    const gone: string[] = [];
+    // One job past the page tells whether there is a next page. Expired jobs linger in
+    // the index until seen here; skip them now and forget them after paging.
+    for (let offset = 0; jobs.length <= page.limit; offset += batch) {
+      const flat = await this.redis.zrevrangebyscore(index, max, "-inf", "WITHSCORES", "LIMIT", offset, batch);
       const candidates: Array<{ jobId: string; createdAt: number }> = [];
-      for (let i = 0; i < ids.length; i += 2) candidates.push({ jobId: ids[i]!, createdAt: Number(ids[i + 1]) });
-      const fresh = candidates.filter((c) => !after || isAfter(c, after)).filter((c) => !jobs.some((j) => j.jobId === c.jobId));
-      const records = await Promise.all(fresh.map((c) => this.get(c.jobId)));
-      const gone = fresh.filter((_, i) => !records[i]).map((c) => c.jobId);
-      if (gone.length) await this.redis.zrem(index, ...gone);
-      for (const r of records) if (r && r.owner === owner) jobs.push(r);
-      if (ids.length < (page.limit + 50) * 2) break;
-      max = `(${candidates.at(-1)!.createdAt}`;
-      more = true;
+      for (let i = 0; i < flat.length; i += 2) candidates.push({ jobId: flat[i]!, createdAt: Number(flat[i + 1]) });
+      const wanted = candidates.filter((c) => !after || isAfter(c, after));
+      const records = await Promise.all(wanted.map((c) => this.get(c.jobId)));
+      records.forEach((r, i) => (r ? jobs.push(r) : gone.push(wanted[i]!.jobId)));
+      if (candidates.length < batch) break;
     }
+    if (gone.length) await this.redis.zrem(index, ...gone);
     const pageJobs = jobs.slice(0, page.limit);
     const last = pageJobs.at(-1);
-    return { jobs: pageJobs, cursor: (jobs.length > page.limit || (more && jobs.length === page.limit)) && last ? encodeCursor(last) : undefined };
+    return { jobs: pageJobs, cursor: jobs.length > page.limit && last ? encodeCursor(last) : undefined };
   }
 
   async append(jobId: string, draft: JobEventDraft, options: AppendOptions = {}) {

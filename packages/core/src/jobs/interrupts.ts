@@ -32,7 +32,7 @@ export class InterruptWatch {
       this.#timers.push(setTimeout(() => this.interrupt("deadline"), Math.max(0, remaining - margin)));
     }
     const poll = setInterval(() => {
-      store.get(jobId).then(
+      store.control(jobId).then(
         (job) => {
           if (!job || job.cancelRequested) this.interrupt("cancelled");
           else if (job.attempts !== attempt || isTerminal(job.status)) this.interrupt("superseded");

@@ -3,7 +3,7 @@
  * are named by technology and each passes the port's contract suite.
  * @module
  */
-export type { JobStore, AppendOptions, JobPage } from "./job-store";
+export type { JobStore, AppendOptions, JobPage, JobControl } from "./job-store";
 export type { ConnectionStore, ConnectionRecord } from "./connection-store";
 export type { Notifier } from "./notifier";
 export type { RateLimiter, RateDecision } from "./rate-limiter";

@@ -9,6 +9,9 @@ export interface AppendOptions {
   attempt?: number;
 }
 
+/** The few fields a running attempt polls: cheap to read, whatever the job's output size. */
+export type JobControl = Pick<JobRecord, "status" | "attempts" | "cancelRequested">;
+
 export interface JobPage {
   jobs: JobRecord[];
   /** Opaque; pass back to get the next page. Absent on the last page. */
@@ -32,6 +35,8 @@ export interface JobStore {
    */
   create(job: NewJob): Promise<{ job: JobRecord; created: boolean }>;
   get(jobId: string): Promise<JobRecord | undefined>;
+  /** Status, attempt and cancel flag only; what a running job polls twice a second. */
+  control(jobId: string): Promise<JobControl | undefined>;
   /** The owner's jobs, newest first. */
   listByOwner(owner: string, page: { limit: number; cursor?: string }): Promise<JobPage>;
   /**

@@ -146,12 +146,34 @@ export function runJobStoreContract(name: string, makeStore: () => Promise<JobSt
       expect(await store.requestCancel("nope")).toBeUndefined();
     });
 
-    it("flags a cancel request on the record", async () => {
+    it("flags a cancel request on the record and in the control view", async () => {
       const store = await makeStore();
       const { jobId } = newJob();
       await store.create(newJob({ jobId }));
+      expect(await store.control(jobId)).toEqual({ status: "queued", attempts: 0, cancelRequested: false });
+      await store.beginAttempt(jobId, { resume: false, now: Date.now() });
       expect((await store.requestCancel(jobId))?.cancelRequested).toBe(true);
       expect((await store.get(jobId))?.cancelRequested).toBe(true);
+      expect(await store.control(jobId)).toEqual({ status: "processing", attempts: 1, cancelRequested: true });
+      expect(await store.control("no-such-job")).toBeUndefined();
+    });
+
+    it("pages through more jobs than one read of the index holds", async () => {
+      const store = await makeStore();
+      const owner = `many-${randomUUID()}`;
+      const base = Date.now();
+      for (let i = 0; i < 70; i++) await store.create(newJob({ owner, now: base + (i % 7) }));
+      const seen = new Set<string>();
+      let cursor: string | undefined;
+      let pages = 0;
+      do {
+        const page = await store.listByOwner(owner, { limit: 4, cursor });
+        page.jobs.forEach((j) => seen.add(j.jobId));
+        cursor = page.cursor;
+        pages++;
+      } while (cursor && pages < 50);
+      expect(seen.size).toBe(70);
+      expect(pages).toBe(18);
     });
 
     it("lists an owner's jobs newest first in pages that never overlap", async () => {
