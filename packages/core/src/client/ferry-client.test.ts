@@ -376,6 +376,14 @@ describe("FerryClient against a scripted peer", () => {
     expect(peer.connections.at(-1)!.frames.some((f) => f.action === "ping")).toBe(true);
   });
 
+  it("close() during a rotation's grace period closes the retiring connection too", async () => {
+    const peer = await startPeer();
+    const c = client({ url: peer.url, token: "good", maxConnectionAgeMs: 150, rotationGraceMs: 60_000 });
+    await waitFor(() => peer.open().length === 2, "the old and the new connection open together");
+    c.close();
+    await waitFor(() => peer.open().length === 0, "both closed");
+  });
+
   it("backs off while the server is down and connects when it comes back", async () => {
     const peer = await startPeer();
     const url = peer.url;

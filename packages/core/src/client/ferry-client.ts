@@ -1,11 +1,9 @@
-import type { z } from "zod";
-import { ClientAction, Limits, ServerEvent, type ActionName, type JobEvent, type ServerEventOf } from "../protocol";
-import { ActionRejectedError, ClientClosedError, FrameTooLargeError, RequestTimeoutError } from "./errors";
-import { JobTracker, type JobState } from "./job-tracker";
+import { Limits, ServerEvent, type JobEvent, type ServerEventOf } from "../protocol";
+import { ActionRejectedError, ClientClosedError, RequestTimeoutError } from "./errors";
+import { JobTracker, type JobCursor, type JobState } from "./job-tracker";
 import { Listeners } from "./listeners";
-
-/** A frame the client may send, as the sender writes it (defaults not yet applied). */
-export type ActionFrame = z.input<typeof ClientAction>;
+import { PendingRequests, type ActionFrame, type FrameAnswer, type JobAnswer } from "./pending-requests";
+import { randomId } from "./random-id";
 
 /**
  * The part of the WHATWG `WebSocket` the client uses. Browsers' `WebSocket` and
@@ -98,37 +96,28 @@ export interface InvalidFrame {
   reason: string;
 }
 
+/**
+ * One WebSocket. Whether it is the current connection, a rotation being opened
+ * or a retiring one is not stored here: it is whichever of `#current`,
+ * `#rotation` or neither the client holds it in.
+ */
 interface Link {
-  readonly id: number;
   readonly socket: WebSocketLike;
-  role: "primary" | "rotation" | "retiring";
-  opened: boolean;
-  openedAt: number;
-  ended: boolean;
+  /** When the handshake completed; undefined until then. */
+  openedAt: number | undefined;
+  /** What the socket's `error` event said: before the handshake, the only clue to why it failed. */
   error: string | undefined;
+  /** Keep-alive, rotation and retirement timers; all stop when the link ends. */
   timers: Array<ReturnType<typeof setTimeout>>;
-}
-
-interface Pending {
-  readonly requestId: string;
-  readonly action: ActionName;
-  readonly text: string;
-  readonly timeoutMs: number;
-  /** Internal requests are not re-sent after a reconnect; the reconnect does their work. */
-  readonly internal: boolean;
-  link: Link | undefined;
-  sentAt: number;
-  timer: ReturnType<typeof setTimeout> | undefined;
-  /** Handles a frame carrying this request's id; returns true when it settled the request. */
-  onFrame(frame: ServerEvent): boolean;
-  /** Handles a job state change; returns true when it settled the request. */
-  onJob?(job: JobState): boolean;
-  reject(error: Error): void;
 }
 
 const OPEN = 1;
 const CONNECTING = 0;
 const DEFAULT_MAX_AGE_MS = Limits.maxConnectionMs - 5 * 60_000;
+/** Wait before trying a failed rotation again; the current connection serves meanwhile. */
+const ROTATION_RETRY_MS = 30_000;
+/** `subscribe` takes at most this many `jobIds`. */
+const MAX_SUBSCRIBE_IDS = 100;
 
 /**
  * A Ferry WebSocket client for browsers and Node, with no dependencies beyond
@@ -169,22 +158,20 @@ export class FerryClient {
   readonly #onFrame: Listeners<[ServerEvent]>;
   readonly #onInvalidFrame: Listeners<[InvalidFrame]>;
 
-  readonly #pending = new Map<string, Pending>();
-  readonly #idPrefix = randomId().replace(/-/g, "").slice(0, 8);
-  #requestCount = 0;
-  #linkCount = 0;
+  readonly #requests = new PendingRequests<Link>();
+  /** Every link not yet ended: the current one, a rotation being opened, retiring ones. */
+  readonly #links = new Set<Link>();
 
   #status: ConnectionStatus = { state: "closed", attempt: 0, retryAt: undefined, lastClose: undefined, detail: undefined };
   /** True between `close()` (or giving up) and the next `connect()`. */
   #stopped = true;
   #everOpened = false;
   #handshakeFailures = 0;
-  /** Bumped by every new attempt so a late token or timer from an older one is ignored. */
+  /** Bumped by every new attempt, and by `#stop`, so a late token for an older one is ignored. */
   #generation = 0;
   #current: Link | undefined;
   #rotation: Link | undefined;
   #reconnectTimer: ReturnType<typeof setTimeout> | undefined;
-  #rotationTimer: ReturnType<typeof setTimeout> | undefined;
 
   constructor(options: FerryClientOptions) {
     this.#url = options.url;
@@ -209,9 +196,7 @@ export class FerryClient {
     this.#onInvalidFrame = new Listeners(onListenerError);
     this.tracker = new JobTracker({ gapTimeoutMs: options.gapTimeoutMs, onListenerError });
     this.tracker.onResync((jobId, afterSeq) => this.#resubscribe([{ jobId, afterSeq }]));
-    this.tracker.onJob((job) => {
-      for (const pending of [...this.#pending.values()]) if (pending.onJob?.(job)) this.#settle(pending);
-    });
+    this.tracker.onJob((job) => this.#requests.jobChanged(job));
 
     if (options.autoConnect ?? true) this.connect();
   }
@@ -280,8 +265,7 @@ export class FerryClient {
   /** Tries now instead of waiting for the backoff, dropping the current connection if there is one. */
   reconnect(): void {
     if (this.#stopped) return this.connect();
-    if (this.#current) this.#endLink(this.#current, 1000, "reconnecting");
-    this.#current = undefined;
+    this.#dropConnection("reconnecting");
     this.#handshakeFailures = 0;
     this.#start();
   }
@@ -372,7 +356,7 @@ export class FerryClient {
 
   /** Round trip to the server; the client also pings on its own to keep the connection alive. */
   ping(options: RequestOptions = {}): Promise<{ serverTime: number; roundTripMs: number }> {
-    return this.#pingOn(undefined, options.timeoutMs ?? this.#requestTimeoutMs);
+    return this.#ping(options.timeoutMs ?? this.#requestTimeoutMs, false);
   }
 
   /** Proves the token again on an open connection (it must name the same user). */
@@ -389,90 +373,51 @@ export class FerryClient {
   #request<T>(
     frame: ActionFrame,
     options: RequestOptions & { internal?: boolean },
-    onFrame: (frame: ServerEvent, resolve: (value: T) => void, sentAt: number) => boolean,
-    onJob?: (job: JobState, resolve: (value: T) => void) => boolean,
+    onFrame: FrameAnswer<T>,
+    onJob?: JobAnswer<T>,
   ): Promise<T> {
     if (this.#stopped) {
       return Promise.reject(new ClientClosedError(this.#status.state === "unauthorized" ? "unauthorized" : "closed"));
     }
-    const requestId = `${this.#idPrefix}-${++this.#requestCount}`;
-    const full = { ...frame, requestId } as ActionFrame;
-    const valid = ClientAction.safeParse(full);
-    if (!valid.success) {
-      const reason = valid.error.issues.map((i) => `${i.path.join(".") || "(root)"}: ${i.message}`).join("; ");
-      return Promise.reject(new ActionRejectedError("bad_request", `invalid ${frame.action}: ${reason}`, frame.action, undefined));
-    }
-    const text = JSON.stringify(full);
-    const bytes = utf8Length(text);
-    if (bytes > Limits.maxFrameBytes) return Promise.reject(new FrameTooLargeError(frame.action, bytes, Limits.maxFrameBytes));
+    const settings = { timeoutMs: options.timeoutMs ?? this.#requestTimeoutMs, internal: options.internal ?? false };
+    const answer = this.#requests.add(frame, settings, onFrame, onJob);
+    if (this.#current?.openedAt !== undefined) this.#flush(this.#current);
+    return answer;
+  }
 
-    return new Promise<T>((resolve, reject) => {
-      const pending: Pending = {
-        requestId,
-        action: frame.action,
-        text,
-        timeoutMs: options.timeoutMs ?? this.#requestTimeoutMs,
-        internal: options.internal ?? false,
-        link: undefined,
-        sentAt: 0,
-        timer: undefined,
-        onFrame: (event) => {
-          if (event.type === "error") {
-            reject(new ActionRejectedError(event.code, event.message, frame.action, requestId, { jobId: event.jobId }));
-            return true;
-          }
-          return onFrame(event, resolve, pending.sentAt);
-        },
-        onJob: onJob && ((job) => onJob(job, resolve)),
-        reject,
-      };
-      this.#pending.set(requestId, pending);
-      if (this.#current?.opened) this.#send(pending, this.#current);
+  /** Sends every request not in flight: queued while offline, or lost with a dropped connection. */
+  #flush(link: Link): void {
+    this.#requests.flush(link, (text) => {
+      if (!this.#links.has(link) || link.socket.readyState !== OPEN) return false;
+      try {
+        link.socket.send(text);
+        return true;
+      } catch {
+        return false; // the close event that follows ends the link
+      }
     });
   }
 
-  #send(pending: Pending, link: Link): void {
-    if (link.ended || link.socket.readyState !== OPEN) return;
-    try {
-      link.socket.send(pending.text);
-    } catch {
-      return; // the close event that follows re-queues it
-    }
-    pending.link = link;
-    pending.sentAt = Date.now();
-    pending.timer = setTimeout(() => {
-      this.#settle(pending);
-      pending.reject(new RequestTimeoutError(pending.action, pending.requestId, pending.timeoutMs));
-    }, pending.timeoutMs);
-  }
-
-  #settle(pending: Pending): void {
-    if (pending.timer) clearTimeout(pending.timer);
-    pending.timer = undefined;
-    this.#pending.delete(pending.requestId);
-  }
-
-  /** Sends every request not currently in flight: queued while offline, or lost with a dropped connection. */
-  #flush(link: Link): void {
-    for (const pending of [...this.#pending.values()]) if (!pending.link) this.#send(pending, link);
-  }
-
-  #pingOn(link: Link | undefined, timeoutMs: number): Promise<{ serverTime: number; roundTripMs: number }> {
-    return this.#request({ action: "ping" }, { timeoutMs, internal: link !== undefined }, (frame, resolve, sentAt) => {
+  #ping(timeoutMs: number, internal: boolean): Promise<{ serverTime: number; roundTripMs: number }> {
+    return this.#request({ action: "ping" }, { timeoutMs, internal }, (frame, resolve, sentAt) => {
       if (frame.type !== "pong") return false;
       resolve({ serverTime: frame.timestamp, roundTripMs: Date.now() - sentAt });
       return true;
     });
   }
 
-  /** Re-subscribes jobs from their cursors, 100 per frame, grouped by `afterSeq`. */
-  #resubscribe(cursors: Array<{ jobId: string; afterSeq: number }>): void {
-    if (!this.#current?.opened || cursors.length === 0) return;
+  /** Re-subscribes jobs from their cursors, {@link MAX_SUBSCRIBE_IDS} per frame, grouped by `afterSeq`. */
+  #resubscribe(cursors: readonly JobCursor[]): void {
+    if (this.#current?.openedAt === undefined || cursors.length === 0) return;
     const groups = new Map<number, string[]>();
-    for (const { jobId, afterSeq } of cursors) groups.set(afterSeq, [...(groups.get(afterSeq) ?? []), jobId]);
+    for (const { jobId, afterSeq } of cursors) {
+      const group = groups.get(afterSeq);
+      if (group) group.push(jobId);
+      else groups.set(afterSeq, [jobId]);
+    }
     for (const [afterSeq, jobIds] of groups) {
-      for (let i = 0; i < jobIds.length; i += 100) {
-        const batch = jobIds.slice(i, i + 100);
+      for (let i = 0; i < jobIds.length; i += MAX_SUBSCRIBE_IDS) {
+        const batch = jobIds.slice(i, i + MAX_SUBSCRIBE_IDS);
         this.#request({ action: "subscribe", jobIds: batch, afterSeq }, { internal: true }, (frame, resolve) => {
           if (frame.type !== "job_snapshot" || frame.jobId !== batch.at(-1)) return false;
           resolve(undefined);
@@ -481,8 +426,8 @@ export class FerryClient {
           if (error instanceof ActionRejectedError && error.code === "not_found" && error.jobId) {
             // The job expired or was never ours: stop tracking it and retry the others.
             this.tracker.forget(error.jobId);
-            const rest = batch.filter((id) => id !== error.jobId && this.tracker.get(id) !== undefined);
-            this.#resubscribe(rest.map((id) => ({ jobId: id, afterSeq: this.tracker.get(id)!.lastSeq })));
+            const rest = new Set(batch);
+            this.#resubscribe(this.tracker.cursors().filter((cursor) => rest.has(cursor.jobId)));
           } else if (!(error instanceof ClientClosedError || error instanceof RequestTimeoutError)) {
             this.#logger.warn("[ferry] re-subscribe failed", error);
           }
@@ -499,13 +444,13 @@ export class FerryClient {
     this.#setStatus({ state: this.#everOpened ? "reconnecting" : "connecting", retryAt: undefined });
     this.#resolveToken().then(
       (token) => {
-        if (generation !== this.#generation || this.#stopped) return;
-        const link = this.#createLink(token, "primary");
+        if (generation !== this.#generation) return;
+        const link = this.#createLink(token);
         if (link) this.#current = link;
         else this.#stop("closed", `cannot open a WebSocket to ${this.#url}`);
       },
       (error: unknown) => {
-        if (generation !== this.#generation || this.#stopped) return;
+        if (generation !== this.#generation) return;
         this.#handshakeFailed(`the token provider failed: ${describe(error)}`, "unknown");
       },
     );
@@ -515,7 +460,7 @@ export class FerryClient {
     return typeof this.#token === "function" ? await this.#token() : this.#token;
   }
 
-  #createLink(token: string, role: "primary" | "rotation"): Link | undefined {
+  #createLink(token: string): Link | undefined {
     const separator = this.#url.includes("?") ? "&" : "?";
     let socket: WebSocketLike;
     try {
@@ -524,7 +469,8 @@ export class FerryClient {
       this.#logger.warn("[ferry] cannot create a WebSocket", error);
       return undefined;
     }
-    const link: Link = { id: ++this.#linkCount, socket, role, opened: false, openedAt: 0, ended: false, error: undefined, timers: [] };
+    const link: Link = { socket, openedAt: undefined, error: undefined, timers: [] };
+    this.#links.add(link);
     const on = socket as unknown as {
       onopen: (() => void) | null;
       onmessage: ((event: { data: unknown }) => void) | null;
@@ -541,19 +487,15 @@ export class FerryClient {
   }
 
   #onOpen(link: Link): void {
-    if (link.ended) return;
-    link.opened = true;
-    link.openedAt = Date.now();
-    if (link.role === "rotation") {
-      if (link !== this.#rotation) return this.#endLink(link, 1000, "superseded");
+    if (link === this.#rotation) {
       const old = this.#current;
       this.#rotation = undefined;
       this.#current = link;
-      link.role = "primary";
       if (old) this.#retire(old);
     } else if (link !== this.#current) {
       return this.#endLink(link, 1000, "superseded");
     }
+    link.openedAt = Date.now();
     this.#everOpened = true;
     this.#handshakeFailures = 0;
     this.#startLinkTimers(link);
@@ -582,9 +524,7 @@ export class FerryClient {
     const frame = parsed.data;
     this.#onFrame.emit(frame);
     this.tracker.apply(frame);
-    const requestId = "requestId" in frame ? frame.requestId : undefined;
-    const pending = requestId === undefined ? undefined : this.#pending.get(requestId);
-    if (pending?.onFrame(frame)) this.#settle(pending);
+    this.#requests.answer(frame);
   }
 
   #invalid(frame: InvalidFrame): void {
@@ -593,20 +533,16 @@ export class FerryClient {
   }
 
   #onClose(link: Link, code: number, reason: string, closeSocket = false): void {
-    if (link.ended) return;
+    if (!this.#links.has(link)) return;
     this.#endLink(link, closeSocket ? code : undefined, reason);
     if (link === this.#rotation) {
       this.#rotation = undefined;
-      this.#scheduleRotation(30_000);
-      return;
+      return this.#retryRotation(this.#current);
     }
     if (link !== this.#current) return;
-    this.#current = undefined;
-    if (this.#rotation) this.#endLink(this.#rotation, 1000, "superseded");
-    this.#rotation = undefined;
+    this.#dropConnection("superseded");
     this.#setStatus({ lastClose: { code, reason } });
-    if (this.#stopped) return;
-    if (!link.opened) {
+    if (link.openedAt === undefined) {
       const detail = link.error ?? `closed with ${code} before the handshake completed`;
       return this.#handshakeFailed(detail, classifyHandshakeError(link.error));
     }
@@ -647,24 +583,28 @@ export class FerryClient {
     this.#stopped = true;
     this.#generation++;
     this.#clearReconnectTimer();
-    if (this.#rotationTimer) clearTimeout(this.#rotationTimer);
-    this.#rotationTimer = undefined;
-    for (const link of [this.#current, this.#rotation]) if (link) this.#endLink(link, 1000, "client closed");
-    this.#current = undefined;
-    this.#rotation = undefined;
-    for (const pending of [...this.#pending.values()]) {
-      this.#settle(pending);
-      pending.reject(new ClientClosedError(reason, detail));
-    }
+    this.#current = this.#rotation = undefined;
+    // Retiring links too: nothing may outlive close().
+    for (const link of [...this.#links]) this.#endLink(link, 1000, "client closed");
+    this.#requests.rejectAll(() => new ClientClosedError(reason, detail));
+    // A reconnect re-subscribes every unfinished job from its cursor, which fills any gap.
+    this.tracker.stopGapTimers();
     this.#setStatus({ state: reason, retryAt: undefined, detail });
+  }
+
+  /** Ends the current connection and any rotation being opened; retiring links finish on their own. */
+  #dropConnection(reason: string): void {
+    const links = [this.#current, this.#rotation];
+    this.#current = this.#rotation = undefined;
+    for (const link of links) if (link) this.#endLink(link, 1000, reason);
   }
 
   /** Keep-alive pings and the rotation before API Gateway's 2-hour cut. */
   #startLinkTimers(link: Link): void {
     const ping = setInterval(() => {
       if (link !== this.#current) return;
-      this.#pingOn(link, this.#pongTimeoutMs).catch((error: unknown) => {
-        if (error instanceof RequestTimeoutError && link === this.#current && !link.ended) {
+      this.#ping(this.#pongTimeoutMs, true).catch((error: unknown) => {
+        if (error instanceof RequestTimeoutError && link === this.#current) {
           // A silent network can keep a dead socket "open" for minutes; treat it as closed now.
           this.#onClose(link, 4000, "no pong", true);
         }
@@ -673,47 +613,40 @@ export class FerryClient {
     link.timers.push(ping);
     // Jitter so that many tabs opened together do not all rotate at the same moment.
     const age = this.#maxAgeMs - Math.random() * Math.min(60_000, this.#maxAgeMs * 0.05);
-    link.timers.push(setTimeout(() => this.#rotate(), age));
+    link.timers.push(setTimeout(() => this.#rotate(link), age));
   }
 
-  /** Opens a fresh connection alongside the current one; {@link #onOpen} swaps them. */
-  #rotate(): void {
-    this.#rotationTimer = undefined;
-    if (this.#stopped || this.#rotation || !this.#current?.opened) return;
-    const generation = this.#generation;
+  /** Opens a fresh connection alongside `link`, the current one; {@link #onOpen} swaps them. */
+  #rotate(link: Link): void {
+    if (link !== this.#current || this.#rotation) return;
     this.#resolveToken().then(
       (token) => {
-        if (generation !== this.#generation || this.#stopped || this.#rotation || !this.#current?.opened) return;
-        this.#rotation = this.#createLink(token, "rotation");
+        if (link !== this.#current || this.#rotation) return;
+        this.#rotation = this.#createLink(token);
+        if (!this.#rotation) this.#retryRotation(link);
       },
-      () => this.#scheduleRotation(30_000),
+      () => this.#retryRotation(link),
     );
   }
 
-  #scheduleRotation(delayMs: number): void {
-    if (this.#stopped || this.#rotationTimer) return;
-    this.#rotationTimer = setTimeout(() => this.#rotate(), delayMs);
+  /** Tries the rotation again later, on a timer of the current link so that it dies with it. */
+  #retryRotation(link: Link | undefined): void {
+    if (link && link === this.#current) link.timers.push(setTimeout(() => this.#rotate(link), ROTATION_RETRY_MS));
   }
 
   /** Lets an old connection deliver answers still in flight, then closes it. */
   #retire(link: Link): void {
-    link.role = "retiring";
-    for (const timer of link.timers) clearTimeout(timer);
-    link.timers = [setTimeout(() => this.#endLink(link, 1000, "rotated"), this.#rotationGraceMs)];
+    clearTimers(link);
+    link.timers.push(setTimeout(() => this.#endLink(link, 1000, "rotated"), this.#rotationGraceMs));
   }
 
   /**
    * Detaches a connection: stops its timers, closes it if asked, and puts its
-   * unanswered requests back in the queue (internal ones are dropped).
+   * unanswered requests back in the queue (internal ones fail).
    */
   #endLink(link: Link, code?: number, reason?: string): void {
-    if (link.ended) return;
-    link.ended = true;
-    for (const timer of link.timers) {
-      clearTimeout(timer);
-      clearInterval(timer);
-    }
-    link.timers = [];
+    if (!this.#links.delete(link)) return;
+    clearTimers(link);
     const on = link.socket as unknown as Record<"onopen" | "onmessage" | "onerror" | "onclose", unknown>;
     // Keep no-op handlers: `ws` throws on an "error" event nobody listens to.
     on.onopen = on.onmessage = on.onclose = null;
@@ -725,20 +658,8 @@ export class FerryClient {
         // already closing
       }
     }
-    let requeued = false;
-    for (const pending of [...this.#pending.values()]) {
-      if (pending.link !== link) continue;
-      if (pending.timer) clearTimeout(pending.timer);
-      pending.timer = undefined;
-      pending.link = undefined;
-      if (pending.internal) {
-        this.#settle(pending);
-        pending.reject(new ClientClosedError("closed", "connection dropped"));
-      } else {
-        requeued = true;
-      }
-    }
-    if (requeued && this.#current?.opened && this.#current !== link) this.#flush(this.#current);
+    const requeued = this.#requests.detach(link);
+    if (requeued && this.#current?.openedAt !== undefined && this.#current !== link) this.#flush(this.#current);
   }
 
   #clearReconnectTimer(): void {
@@ -755,13 +676,16 @@ export class FerryClient {
   }
 }
 
-function utf8Length(text: string): number {
-  return new TextEncoder().encode(text).byteLength;
+function clearTimers(link: Link): void {
+  for (const timer of link.timers) clearTimeout(timer); // clears intervals too, in browsers and Node
+  link.timers = [];
 }
+
+const decoder = new TextDecoder();
 
 function frameText(data: unknown): string | undefined {
   if (typeof data === "string") return data;
-  if (data instanceof ArrayBuffer || ArrayBuffer.isView(data)) return new TextDecoder().decode(data);
+  if (data instanceof ArrayBuffer || ArrayBuffer.isView(data)) return decoder.decode(data);
   return undefined;
 }
 
@@ -790,11 +714,4 @@ export function classifyHandshakeError(message: string | undefined): "refused" |
 
 function describe(error: unknown): string {
   return error instanceof Error ? error.message : String(error);
-}
-
-/** A random id: `crypto.randomUUID` where available (secure contexts), else a Math.random fallback. */
-function randomId(): string {
-  const crypto = (globalThis as { crypto?: { randomUUID?: () => string } }).crypto;
-  if (typeof crypto?.randomUUID === "function") return crypto.randomUUID();
-  return `${Date.now().toString(36)}-${Math.random().toString(36).slice(2)}${Math.random().toString(36).slice(2)}`;
 }

@@ -7,7 +7,6 @@
 export {
   FerryClient,
   classifyHandshakeError,
-  type ActionFrame,
   type ConnectionState,
   type ConnectionStatus,
   type FerryClientOptions,
@@ -17,5 +16,6 @@ export {
   type WebSocketConstructor,
   type WebSocketLike,
 } from "./ferry-client";
+export type { ActionFrame } from "./pending-requests";
 export { JobTracker, reduce, type JobCursor, type JobState, type JobTrackerOptions } from "./job-tracker";
 export { ActionRejectedError, ClientClosedError, FrameTooLargeError, RequestTimeoutError } from "./errors";

@@ -258,6 +258,19 @@ describe("JobTracker", () => {
       small.dispose();
     });
 
+    it("stops asking when told to, and starts afresh with the next event", () => {
+      vi.useFakeTimers();
+      tracker.applyEvent(ev.queued());
+      tracker.applyEvent(ev.output(3, "b"));
+      tracker.stopGapTimers();
+      vi.advanceTimersByTime(10_000);
+      expect(resyncs).toEqual([]);
+      expect(tracker.get("j1")!.pendingEvents).toBe(1);
+      tracker.applyEvent(ev.output(5, "d"));
+      vi.advanceTimersByTime(1_000);
+      expect(resyncs).toEqual([["j1", 1]]);
+    });
+
     it("forgets the gap timer of a forgotten job", () => {
       vi.useFakeTimers();
       tracker.applyEvent(ev.queued());
@@ -311,6 +324,14 @@ describe("JobTracker", () => {
       expect(tracker.get("b")!.terminal).toBe(true);
     });
 
+    it("keeps the output and result a job_list entry leaves out, when it is at the same seq", () => {
+      tracker.applyView(view({ status: "completed", lastSeq: 6, output: "all\n", result: { ok: 1 } }));
+      tracker.apply({ type: "job_list", timestamp: T0, jobs: [view({ status: "completed", lastSeq: 6, output: undefined })] });
+      expect(tracker.get("j1")).toMatchObject({ output: "all\n", result: { ok: 1 } });
+      tracker.applyView(view({ status: "completed", lastSeq: 7, output: undefined }));
+      expect(tracker.get("j1")).toMatchObject({ output: "", result: undefined });
+    });
+
     it("keeps a snapshot's missing output as an empty string", () => {
       tracker.applyView(view({ output: undefined }));
       expect(tracker.get("j1")!.output).toBe("");
@@ -326,6 +347,7 @@ describe("JobTracker", () => {
       expect(tracker.list()).toBe(list);
       tracker.applyEvent(ev.output(2, "x", "old"));
       expect(tracker.list()).not.toBe(list);
+      expect(tracker.list()).toEqual([tracker.get("new"), tracker.get("old")]);
     });
 
     it("gives cursors for unfinished jobs only", () => {

@@ -208,6 +208,8 @@ export class JobTracker {
     const entry = this.#entry(view.jobId);
     if (entry.state && seq < entry.lastSeq) return false;
     const previous = entry.state;
+    // `job_list` leaves out outputs and results that would not fit one message; at the same seq, keep ours.
+    const same = previous?.lastSeq === seq ? previous : undefined;
     const status = view.status;
     entry.state = {
       jobId: view.jobId,
@@ -218,8 +220,8 @@ export class JobTracker {
       progress: view.progress,
       stage: view.stage,
       message: view.message,
-      output: view.output ?? "",
-      result: view.result,
+      output: view.output ?? same?.output ?? "",
+      result: view.result !== undefined ? view.result : same?.result,
       resultUrl: view.resultUrl,
       error: view.error,
       errorCode: view.errorCode,
@@ -233,7 +235,7 @@ export class JobTracker {
     };
     entry.lastSeq = seq;
     for (const buffered of entry.buffer.keys()) if (buffered <= seq) entry.buffer.delete(buffered);
-    this.#changed(entry, undefined);
+    this.#changed(entry, previous, undefined);
     this.#drain(entry);
     return true;
   }
@@ -248,9 +250,22 @@ export class JobTracker {
     this.#onChange.emit();
   }
 
+  /**
+   * Stops waiting for missing events, keeping what is buffered; the job's next
+   * event or snapshot starts the wait afresh. For a client going offline: no
+   * replay can be asked for meanwhile, and its reconnect re-subscribes every
+   * unfinished job from its cursor anyway.
+   */
+  stopGapTimers(): void {
+    for (const entry of this.#entries.values()) {
+      this.#clearGapTimer(entry);
+      entry.gapDelayMs = this.#gapTimeoutMs;
+    }
+  }
+
   /** Stops every timer and forgets every job; listeners stay attached. */
   clear(): void {
-    for (const entry of this.#entries.values()) this.#clearGapTimer(entry);
+    this.stopGapTimers();
     this.#entries.clear();
     this.#list = undefined;
     this.#onChange.emit();
@@ -258,7 +273,7 @@ export class JobTracker {
 
   /** Stops every timer and drops every listener. */
   dispose(): void {
-    for (const entry of this.#entries.values()) this.#clearGapTimer(entry);
+    this.stopGapTimers();
     for (const listeners of [this.#onJob, this.#onEvent, this.#onChange, this.#onResync]) listeners.clear();
   }
 
@@ -272,10 +287,11 @@ export class JobTracker {
   }
 
   #step(entry: Entry, event: JobEvent): void {
-    entry.state = reduce(entry.state, event);
+    const previous = entry.state;
+    entry.state = reduce(previous, event);
     entry.lastSeq = event.seq;
     this.#onEvent.emit(event, entry.state);
-    this.#changed(entry, event);
+    this.#changed(entry, previous, event);
   }
 
   /** Applies buffered events that have become next in line, then settles the gap timer. */
@@ -312,14 +328,24 @@ export class JobTracker {
   }
 
   #refreshPending(entry: Entry): void {
-    if (!entry.state || entry.state.pendingEvents === entry.buffer.size) return;
-    entry.state = { ...entry.state, pendingEvents: entry.buffer.size };
-    this.#changed(entry, undefined);
+    const previous = entry.state;
+    if (!previous || previous.pendingEvents === entry.buffer.size) return;
+    entry.state = { ...previous, pendingEvents: entry.buffer.size };
+    this.#changed(entry, previous, undefined);
   }
 
-  #changed(entry: Entry, event: JobEvent | undefined): void {
-    this.#list = undefined;
-    this.#onJob.emit(entry.state!, event);
+  #changed(entry: Entry, previous: JobState | undefined, event: JobEvent | undefined): void {
+    const state = entry.state!;
+    // Most changes keep the job's place in the list: swap it in instead of sorting everything again.
+    const at = previous?.createdAt === state.createdAt ? (this.#list?.indexOf(previous) ?? -1) : -1;
+    if (at === -1) {
+      this.#list = undefined;
+    } else {
+      const list = this.#list!.slice();
+      list[at] = state;
+      this.#list = list;
+    }
+    this.#onJob.emit(state, event);
     this.#onChange.emit();
   }
 }

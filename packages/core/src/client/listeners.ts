@@ -14,10 +14,6 @@ export class Listeners<Args extends unknown[]> {
     };
   }
 
-  get size(): number {
-    return this.#set.size;
-  }
-
   emit(...args: Args): void {
     for (const listener of [...this.#set]) {
       try {

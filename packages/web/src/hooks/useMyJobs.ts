@@ -1,4 +1,4 @@
-import { useEffect, useSyncExternalStore } from "react";
+import { useEffect, useState, useSyncExternalStore } from "react";
 import type { JobState } from "@ferry/core/client";
 import { useFerry } from "./useFerry";
 
@@ -7,13 +7,18 @@ import { useFerry } from "./useFerry";
  * connection opens, so jobs started elsewhere (another tab, a script) show up too;
  * the client keeps them current from events and re-subscribes after reconnects.
  */
-export function useMyJobs(limit = 50): readonly JobState[] {
+export function useMyJobs(limit = 50): { jobs: readonly JobState[]; listed: boolean } {
   const client = useFerry();
+  // True once a `list_jobs` answer has arrived, so "no jobs" is not said before we know.
+  const [listed, setListed] = useState(false);
   useEffect(() => {
     const list = () => {
-      client.listJobs({ limit }).catch(() => {
-        // shown through the connection status; the next open lists again
-      });
+      client.listJobs({ limit }).then(
+        () => setListed(true),
+        () => {
+          // shown through the connection status; the next open lists again
+        },
+      );
     };
     if (client.state === "open") list();
     let wasOpen = client.state === "open";
@@ -23,8 +28,9 @@ export function useMyJobs(limit = 50): readonly JobState[] {
       wasOpen = isOpen;
     });
   }, [client, limit]);
-  return useSyncExternalStore(
+  const jobs = useSyncExternalStore(
     (onChange) => client.onJobsChange(onChange),
     () => client.jobs,
   );
+  return { jobs, listed };
 }

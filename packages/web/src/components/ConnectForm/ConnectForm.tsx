@@ -58,6 +58,7 @@ export function ConnectForm({ initial, onConnect, onCancel, onUseDefaults }: Con
           autoComplete="off"
           spellCheck={false}
           required
+          aria-invalid={error !== undefined && !token.trim()}
           aria-describedby={`${id}-token-hint`}
         />
         <p id={`${id}-token-hint`} className={styles.hint}>

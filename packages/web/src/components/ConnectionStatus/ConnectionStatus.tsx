@@ -1,3 +1,4 @@
+import { memo } from "react";
 import { useConnectionStatus, useFerry } from "../../hooks/useFerry";
 import { useNow } from "../../hooks/useNow";
 import { connectionLabel } from "../../utils/format";
@@ -6,14 +7,16 @@ import styles from "./ConnectionStatus.module.css";
 
 /**
  * The connection's state, announced politely when it changes, with what the
- * user can do about it: retry now, reconnect, or change the URL/token.
+ * user can do about it: retry now, reconnect, or change the URL/token. Memoised:
+ * the page re-renders on every job event, this need not.
  */
-export function ConnectionStatus({ onChangeConnection }: { onChangeConnection(): void }) {
+export const ConnectionStatus = memo(function ConnectionStatus({ onChangeConnection }: { onChangeConnection(): void }) {
   const client = useFerry();
   const status = useConnectionStatus();
-  const now = useNow(1_000, status.retryAt !== undefined);
+  // Only `connecting` and `reconnecting` ever carry a retry time.
+  const waiting = status.retryAt !== undefined;
+  const now = useNow(1_000, waiting);
   const { label, tone, hint } = connectionLabel(status, now);
-  const waiting = status.retryAt !== undefined && status.state !== "open";
   const stopped = status.state === "closed" || status.state === "unauthorized";
 
   return (
@@ -40,4 +43,4 @@ export function ConnectionStatus({ onChangeConnection }: { onChangeConnection():
       </div>
     </div>
   );
-}
+});

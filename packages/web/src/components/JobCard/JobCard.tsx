@@ -1,4 +1,4 @@
-import { memo, useId, useState } from "react";
+import { memo, useId, useMemo, useState } from "react";
 import type { JobState } from "@ferry/core/client";
 import { useFerry } from "../../hooks/useFerry";
 import { useNow } from "../../hooks/useNow";
@@ -16,6 +16,8 @@ export const JobCard = memo(function JobCard({ job }: { job: JobState }) {
   const [cancelError, setCancelError] = useState<string>();
   const { label, tone } = jobStatusLabel(job);
   const title = job.kind || "job";
+  // The clock re-renders a running card every second; count the output's lines only when it grows.
+  const outputLines = useMemo(() => job.output.split("\n").filter(Boolean).length, [job.output]);
 
   const cancel = async () => {
     setCancelling(true);
@@ -48,9 +50,12 @@ export const JobCard = memo(function JobCard({ job }: { job: JobState }) {
             className={`button button-danger ${styles.cancel}`}
             onClick={cancel}
             disabled={cancelling}
-            aria-label={`Cancel ${title} ${shortId(job.jobId)}`}
           >
             {cancelling ? "Cancelling…" : "Cancel"}
+            <span className="visually-hidden">
+              {" "}
+              {title} {shortId(job.jobId)}
+            </span>
           </button>
         )}
       </header>
@@ -70,7 +75,7 @@ export const JobCard = memo(function JobCard({ job }: { job: JobState }) {
 
       {job.output && (
         <details className={styles.details}>
-          <summary>Output ({job.output.split("\n").filter(Boolean).length} lines)</summary>
+          <summary>Output ({outputLines} lines)</summary>
           <pre className={styles.pre}>{job.output}</pre>
         </details>
       )}

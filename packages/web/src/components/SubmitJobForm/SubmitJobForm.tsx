@@ -1,4 +1,4 @@
-import { useId, useState, type FormEvent } from "react";
+import { memo, useId, useState, type FormEvent } from "react";
 import { useFerry } from "../../hooks/useFerry";
 import { parseBoundedInt, shortId } from "../../utils/format";
 import styles from "./SubmitJobForm.module.css";
@@ -10,8 +10,11 @@ type Kind = (typeof KINDS)[number]["value"];
 /** Bounds of `CanaryInput` in @ferry/core/jobs; the server validates them again. */
 const CANARY = { steps: { min: 1, max: 10_000 }, stepMs: { min: 0, max: 60_000 } } as const;
 
-/** Submits a job and says what happened; the job itself shows up in the list. */
-export function SubmitJobForm() {
+/**
+ * Submits a job and says what happened; the job itself shows up in the list.
+ * Memoised: the page re-renders on every job event, this form need not.
+ */
+export const SubmitJobForm = memo(function SubmitJobForm() {
   const client = useFerry();
   const id = useId();
   const [kind, setKind] = useState<Kind>("canary");
@@ -78,7 +81,7 @@ export function SubmitJobForm() {
         </>
       )}
       <div className={styles.submit}>
-        <button type="submit" className="button button-primary" disabled={busy} aria-disabled={busy}>
+        <button type="submit" className="button button-primary" disabled={busy}>
           {busy ? "Submitting…" : "Submit job"}
         </button>
       </div>
@@ -94,7 +97,7 @@ export function SubmitJobForm() {
       </div>
     </form>
   );
-}
+});
 
 /** A labelled whole-number input with its allowed range shown as a hint. */
 function IntegerField(props: {

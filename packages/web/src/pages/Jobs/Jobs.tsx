@@ -15,7 +15,7 @@ const SOURCE: Record<ConnectionSettings["source"], string> = {
 
 /** The dashboard's first page: connection state, a submit form and the caller's jobs, live. */
 export function Jobs({ settings, onChangeConnection }: { settings: ConnectionSettings; onChangeConnection(): void }) {
-  const jobs = useMyJobs();
+  const { jobs, listed } = useMyJobs();
   const status = useConnectionStatus();
   const announcement = useJobAnnouncements();
 
@@ -44,7 +44,7 @@ export function Jobs({ settings, onChangeConnection }: { settings: ConnectionSet
           <h2 id="jobs-heading" className={styles.heading}>
             My jobs
           </h2>
-          <JobList jobs={jobs} loading={status.state !== "open" && status.state !== "unauthorized"} />
+          <JobList jobs={jobs} loading={!listed && status.state !== "closed" && status.state !== "unauthorized"} />
           <p role="status" className="visually-hidden">
             {announcement}
           </p>
