@@ -84,3 +84,10 @@ export function runtime(): Runtime {
   current ??= createRuntime();
   return current;
 }
+
+/** Closes the process-wide runtime if one was ever built (never builds one just to close it). */
+export async function closeRuntime(): Promise<void> {
+  const closing = current;
+  current = undefined;
+  await closing?.close();
+}

@@ -192,8 +192,8 @@ async function launch(options: StackOptions, started: Array<() => Promise<unknow
       web?.kill("SIGTERM");
       await Promise.all(workers.slice().map((w) => (w.process.kill("SIGTERM"), w.exited)));
       await gateway.close();
-      const { runtime } = await import("@ferry/functions/runtime");
-      await runtime().close().catch(() => {});
+      const { closeRuntime } = await import("@ferry/functions/runtime");
+      await closeRuntime().catch(() => {});
       await redis.stop();
     },
   };

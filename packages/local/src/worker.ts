@@ -8,13 +8,14 @@ import type { Worker } from "bullmq";
 import { Redis } from "ioredis";
 import { startBullmqWorker } from "@ferry/core/adapters/bullmq-job-queue";
 import { runJob } from "@ferry/core/jobs";
-import { createRuntime, jobKinds } from "@ferry/functions/runtime";
+import { createRuntime } from "@ferry/functions/runtime";
 
 const env = process.env;
 const runtime = createRuntime(env);
+const queues = runtime.runner.kinds.queues();
 const workers: Worker[] = [];
 const connections: Redis[] = [];
-for (const queue of jobKinds().queues()) {
+for (const queue of queues) {
   // BullMQ workers block on their connection, so each gets its own.
   const connection = new Redis(env.FERRY_REDIS_URL!, { maxRetriesPerRequest: null });
   connection.on("error", () => {});
@@ -34,7 +35,7 @@ for (const queue of jobKinds().queues()) {
   );
 }
 await Promise.all(workers.map((w) => w.waitUntilReady()));
-runtime.logger.info("worker ready", { pid: process.pid, queues: jobKinds().queues() });
+runtime.logger.info("worker ready", { pid: process.pid, queues });
 process.send?.({ type: "ready", pid: process.pid });
 
 let stopping = false;

@@ -115,28 +115,16 @@ function readBody(req: IncomingMessage, limit: number): Promise<Buffer | "too-la
   });
 }
 
-function send(res: ServerResponse, status: number, json?: unknown): void {
-  if (status === 204) {
-    res.writeHead(204, { "x-amzn-RequestId": newRequestId() });
-    res.end();
-    return;
-  }
-  const body = json === undefined ? "" : JSON.stringify(json);
+function send(res: ServerResponse, status: number, json?: unknown, headers: Record<string, string> = {}): void {
+  const body = status === 204 || json === undefined ? "" : JSON.stringify(json);
   res.writeHead(status, {
-    "content-type": "application/json",
-    "content-length": Buffer.byteLength(body),
+    ...(status === 204 ? {} : { "content-type": "application/json", "content-length": Buffer.byteLength(body) }),
     "x-amzn-RequestId": newRequestId(),
+    ...headers,
   });
   res.end(body);
 }
 
 function sendError(res: ServerResponse, status: number, errorType: string, message: string): void {
-  const body = JSON.stringify({ message });
-  res.writeHead(status, {
-    "content-type": "application/json",
-    "content-length": Buffer.byteLength(body),
-    "x-amzn-RequestId": newRequestId(),
-    "x-amzn-ErrorType": errorType,
-  });
-  res.end(body);
+  send(res, status, { message }, { "x-amzn-ErrorType": errorType });
 }
