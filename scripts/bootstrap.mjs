@@ -118,12 +118,15 @@ switch (command) {
   case "token":
     exitCode = await tsx("packages/local/src/cli/token.ts", rest);
     break;
+  case "smoke":
+    exitCode = await tsx("packages/local/src/cli/smoke.ts", rest);
+    break;
   case "bench":
     ensureRedis();
     exitCode = await tsx(`bench/${rest[0]}/main.ts`, rest.slice(1));
     break;
   default:
-    say(`unknown command ${command}; use start, test, token or bench <name>`);
+    say(`unknown command ${command}; use start, test, token, smoke or bench <name>`);
     exitCode = 1;
 }
 process.exit(exitCode);
