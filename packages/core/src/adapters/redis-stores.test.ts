@@ -8,6 +8,8 @@ import { RedisConnectionStore } from "./redis-connection-store";
 import { RedisJobStore } from "./redis-job-store";
 import { RedisRateLimiter } from "./redis-rate-limiter";
 import { runRateLimiterContract } from "../testing/rate-limiter-contract";
+import { runDocumentCatalogContract } from "../testing/document-catalog-contract";
+import { RedisDocumentCatalog } from "./redis-document-catalog";
 
 let server: RedisServer;
 let redis: Redis;
@@ -23,3 +25,4 @@ afterAll(async () => {
 runJobStoreContract("redis", () => new RedisJobStore(redis, { prefix: `t${randomUUID()}:` }));
 runConnectionStoreContract("redis", () => new RedisConnectionStore(redis, { prefix: `t${randomUUID()}:` }));
 runRateLimiterContract("redis", () => new RedisRateLimiter(redis, `t${randomUUID()}:`));
+runDocumentCatalogContract("redis", () => new RedisDocumentCatalog(redis, { prefix: `t${randomUUID()}:` }));

@@ -7,6 +7,7 @@ import type { EventPublisher } from "../jobs/publisher";
 import type { ConnectionStore, JobQueue, JobStore, Logger, RateLimiter } from "../ports";
 import { ClientAction, Limits, actionNames, type ActionName, type JobView, type ServerEvent } from "../protocol";
 import type { Principal, TokenVerifier } from "../auth";
+import type { DocumentService } from "../ingest/document-service";
 
 export interface ApiOptions {
   /** How long a job and its log are kept after their last event. */
@@ -38,6 +39,8 @@ export interface ApiDeps {
   verifier: TokenVerifier;
   rateLimiter: RateLimiter;
   logger: Logger;
+  /** Uploads and documents; without it those actions answer that documents are not enabled. */
+  documents?: DocumentService;
   options?: Partial<ApiOptions>;
 }
 
@@ -119,7 +122,23 @@ export class FerryApi {
         return this.#list(caller, action);
       case "cancel_job":
         return this.#cancel(caller, action);
+      case "request_upload": {
+        const upload = await this.#documents().requestUpload(caller.userId, action);
+        return this.#reply(caller, { type: "upload_ready", timestamp: Date.now(), ...upload, requestId: action.requestId });
+      }
+      case "list_documents": {
+        const page = await this.#documents().list(caller.userId, action);
+        return this.#reply(caller, { type: "document_list", timestamp: Date.now(), ...page, requestId: action.requestId });
+      }
+      case "delete_document":
+        await this.#documents().delete(caller.userId, action.documentId);
+        return this.#reply(caller, { type: "document_deleted", timestamp: Date.now(), documentId: action.documentId, requestId: action.requestId });
     }
+  }
+
+  #documents(): DocumentService {
+    if (!this.deps.documents) throw new RequestError("bad_request", "documents are not enabled on this deployment");
+    return this.deps.documents;
   }
 
   async #authenticate(caller: Caller, action: Extract<ClientAction, { action: "authenticate" }>) {

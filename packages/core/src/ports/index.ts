@@ -9,3 +9,7 @@ export type { Notifier } from "./notifier";
 export type { RateLimiter, RateDecision } from "./rate-limiter";
 export { QueueMessage, type JobQueue, type EnqueueResult } from "./job-queue";
 export { createConsoleLogger, type Logger } from "./logger";
+export type { BlobStore, BlobInfo, PresignedUpload } from "./blob-store";
+export type { VectorIndex, VectorRecord, VectorMatch, VectorFilter, VectorMetadata, VectorMetadataValue } from "./vector-index";
+export type { DocumentCatalog, DocumentRecord, DocumentPage, DocumentStatus, UploadRecord } from "./document-catalog";
+export { checkEmbedderInput, type Embedder } from "./embedder";

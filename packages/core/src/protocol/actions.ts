@@ -42,6 +42,29 @@ export const CancelJobAction = z.object({
   jobId,
 });
 
+export const RequestUploadAction = z.object({
+  action: z.literal("request_upload"),
+  requestId,
+  /** Shown in the document list; any name, the storage key never uses it. */
+  filename: z.string().trim().min(1).max(255),
+  contentType: z.string().min(1).max(128),
+  /** Bytes the client will PUT; checked against the cap here and signed into the URL. */
+  size: z.number().int(),
+});
+
+export const ListDocumentsAction = z.object({
+  action: z.literal("list_documents"),
+  requestId,
+  limit: z.number().int().min(1).max(100).optional(),
+  cursor: z.string().max(512).optional(),
+});
+
+export const DeleteDocumentAction = z.object({
+  action: z.literal("delete_document"),
+  requestId,
+  documentId: z.string().min(1).max(128),
+});
+
 export const PingAction = z.object({
   action: z.literal("ping"),
   requestId,
@@ -58,6 +81,9 @@ export const ClientAction = z.discriminatedUnion("action", [
   ListJobsAction,
   CancelJobAction,
   PingAction,
+  RequestUploadAction,
+  ListDocumentsAction,
+  DeleteDocumentAction,
 ]);
 export type ClientAction = z.infer<typeof ClientAction>;
 export type ActionName = ClientAction["action"];

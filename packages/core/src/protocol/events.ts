@@ -156,6 +156,48 @@ export const PongEvent = z.object({
   requestId: z.string().optional(),
 });
 
+export const UploadReadyEvent = z.object({
+  type: z.literal("upload_ready"),
+  timestamp: z.number().int(),
+  /** Pass to `submit_job {kind: "ingest_pdf", input: {uploadId}}` once the PUT succeeded. */
+  uploadId: z.string(),
+  /** Presigned URL for one HTTP PUT of the file's bytes. */
+  url: z.string(),
+  /** Headers the PUT must carry exactly (they are signed). */
+  headers: z.record(z.string(), z.string()),
+  expiresAt: z.number().int(),
+  requestId: z.string().optional(),
+});
+
+/** A user's document as `document_list` shows it. */
+export const DocumentView = z.object({
+  documentId: z.string(),
+  filename: z.string(),
+  title: z.string().optional(),
+  status: z.enum(["ingesting", "ready", "failed"]),
+  pages: z.number().int(),
+  chunks: z.number().int(),
+  jobId: z.string().optional(),
+  createdAt: z.number().int(),
+  updatedAt: z.number().int(),
+});
+export type DocumentView = z.infer<typeof DocumentView>;
+
+export const DocumentListEvent = z.object({
+  type: z.literal("document_list"),
+  timestamp: z.number().int(),
+  documents: z.array(DocumentView),
+  cursor: z.string().optional(),
+  requestId: z.string().optional(),
+});
+
+export const DocumentDeletedEvent = z.object({
+  type: z.literal("document_deleted"),
+  timestamp: z.number().int(),
+  documentId: z.string(),
+  requestId: z.string().optional(),
+});
+
 export const ErrorEvent = z.object({
   type: z.literal("error"),
   timestamp: z.number().int(),
@@ -172,6 +214,9 @@ export const ServerEvent = z.discriminatedUnion("type", [
   JobListEvent,
   AuthenticatedEvent,
   PongEvent,
+  UploadReadyEvent,
+  DocumentListEvent,
+  DocumentDeletedEvent,
   ErrorEvent,
 ]);
 export type ServerEvent = z.infer<typeof ServerEvent>;

@@ -7,7 +7,9 @@
 import { FerryApi, type ApiOptions } from "../api";
 import type { TokenVerifier } from "../auth";
 import { EventPublisher, type JobKindRegistry, type RunnerDeps, type RunnerOptions } from "../jobs";
-import type { ConnectionStore, JobQueue, JobStore, Logger, Notifier, RateLimiter } from "../ports";
+import { DocumentService } from "../ingest/document-service";
+import type { UploadOptions } from "../ingest/uploads";
+import type { BlobStore, ConnectionStore, DocumentCatalog, JobQueue, JobStore, Logger, Notifier, RateLimiter, VectorIndex } from "../ports";
 
 export interface Adapters {
   store: JobStore;
@@ -18,6 +20,8 @@ export interface Adapters {
   verifier: TokenVerifier;
   kinds: JobKindRegistry;
   logger: Logger;
+  /** Uploads and documents; all three or none. */
+  documents?: { blobs: BlobStore; catalog: DocumentCatalog; vectors: VectorIndex; options?: Partial<UploadOptions> };
 }
 
 export interface Ferry {
@@ -31,6 +35,7 @@ export interface Ferry {
 export function createFerry(adapters: Adapters, options: { api?: Partial<ApiOptions>; runner?: Partial<RunnerOptions> } = {}): Ferry {
   const { store, connections, notifier, queue, kinds, logger } = adapters;
   const publisher = new EventPublisher({ store, connections, notifier, logger });
-  const api = new FerryApi({ ...adapters, publisher, options: options.api });
+  const documents = adapters.documents && new DocumentService(adapters.documents);
+  const api = new FerryApi({ ...adapters, publisher, documents, options: options.api });
   return { api, publisher, runner: { store, publisher, queue, kinds, logger, options: options.runner } };
 }

@@ -1,0 +1,90 @@
+import { randomUUID } from "node:crypto";
+import { RequestError } from "../errors";
+import type { BlobStore, DocumentCatalog, DocumentRecord, PresignedUpload, VectorIndex } from "../ports";
+import type { DocumentView } from "../protocol";
+import { UploadOptions, formatBytes, uploadKey } from "./uploads";
+
+export interface DocumentServiceDeps {
+  blobs: BlobStore;
+  catalog: DocumentCatalog;
+  vectors: VectorIndex;
+  options?: Partial<UploadOptions>;
+}
+
+/** The keys a document's chunks were stored under: `documentId#0 … #chunks-1`. */
+export const chunkKeys = (documentId: string, chunks: number) => Array.from({ length: chunks }, (_, i) => `${documentId}#${i}`);
+
+export const toDocumentView = (d: DocumentRecord): DocumentView => ({
+  documentId: d.documentId,
+  filename: d.filename,
+  title: d.title,
+  status: d.status,
+  pages: d.pages,
+  chunks: d.chunks,
+  jobId: d.jobId,
+  createdAt: d.createdAt,
+  updatedAt: d.updatedAt,
+});
+
+/**
+ * Uploads and documents, for the WebSocket actions `request_upload`,
+ * `list_documents` and `delete_document`. Every method takes the caller as owner.
+ */
+export class DocumentService {
+  readonly options: UploadOptions;
+
+  constructor(private readonly deps: DocumentServiceDeps) {
+    this.options = UploadOptions.parse(deps.options ?? {});
+  }
+
+  /** Checks what the client declared and hands back a presigned PUT for exactly that. */
+  async requestUpload(owner: string, file: { filename: string; contentType: string; size: number }): Promise<PresignedUpload & { uploadId: string }> {
+    const contentType = file.contentType.split(";")[0]!.trim().toLowerCase();
+    const cap = this.options.types[contentType];
+    if (cap === undefined) {
+      throw new RequestError("bad_request", `cannot upload ${JSON.stringify(file.contentType)}; accepted types: ${Object.keys(this.options.types).join(", ")}`);
+    }
+    if (file.size <= 0) throw new RequestError("bad_request", `${file.filename} is empty (0 bytes); choose a file with content`);
+    if (file.size > cap) {
+      throw new RequestError("payload_too_large", `${file.filename} is ${formatBytes(file.size)}; the limit for ${contentType} is ${formatBytes(cap)}`);
+    }
+    const uploadId = randomUUID();
+    const key = uploadKey(owner, uploadId);
+    const now = Date.now();
+    await this.deps.catalog.putUpload({
+      uploadId,
+      owner,
+      key,
+      filename: file.filename,
+      contentType,
+      size: file.size,
+      createdAt: now,
+      expiresAt: Math.floor(now / 1000) + this.options.uploadTtlSeconds,
+    });
+    const presigned = await this.deps.blobs.presignPut(key, { contentType, size: file.size, expiresInSeconds: this.options.urlSeconds });
+    return { uploadId, ...presigned };
+  }
+
+  async list(owner: string, page: { limit?: number; cursor?: string }) {
+    const { documents, cursor } = await this.deps.catalog.listDocuments(owner, { limit: page.limit ?? 50, cursor: page.cursor });
+    return { documents: documents.map(toDocumentView), cursor };
+  }
+
+  /**
+   * Removes the document's vectors, its uploaded file and its record. A document
+   * still being ingested is refused: its job would write vectors after the delete.
+   */
+  async delete(owner: string, documentId: string): Promise<void> {
+    const doc = await this.deps.catalog.getDocument(owner, documentId);
+    if (!doc) throw new RequestError("not_found", `document ${documentId} not found (or not yours)`);
+    if (doc.status === "ingesting") {
+      throw new RequestError("bad_request", `document ${documentId} is still being ingested${doc.jobId ? ` by job ${doc.jobId}` : ""}; cancel that job first or wait for it`, {
+        jobId: doc.jobId,
+      });
+    }
+    await this.deps.vectors.delete(chunkKeys(documentId, doc.chunks));
+    const upload = await this.deps.catalog.getUpload(doc.uploadId);
+    await this.deps.blobs.delete(upload?.key ?? uploadKey(owner, doc.uploadId));
+    await this.deps.catalog.deleteDocument(owner, documentId);
+  }
+}

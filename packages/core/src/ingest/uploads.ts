@@ -1,0 +1,26 @@
+import { createHash } from "node:crypto";
+import { z } from "zod";
+
+/** What may be uploaded, and how big. Issue-specific job kinds add their types here. */
+export const UploadOptions = z.object({
+  /** Content type → largest accepted size in bytes. */
+  types: z.record(z.string(), z.number().int().positive()).default({ "application/pdf": 50 * 1024 * 1024 }),
+  /** How long a presigned PUT stays valid. */
+  urlSeconds: z.number().int().min(60).max(7 * 24 * 3600).default(15 * 60),
+  /** How long an upload may wait for its ingest job. */
+  uploadTtlSeconds: z.number().int().positive().default(24 * 3600),
+});
+export type UploadOptions = z.infer<typeof UploadOptions>;
+
+/**
+ * The object key of an upload: under a folder derived from the owner (hashed, so
+ * any user id makes a safe key and keys do not reveal who uploaded), never from
+ * the filename the client chose.
+ */
+export function uploadKey(owner: string, uploadId: string): string {
+  const folder = createHash("sha256").update(owner).digest("hex").slice(0, 32);
+  return `uploads/${folder}/${uploadId}`;
+}
+
+export const formatBytes = (n: number) =>
+  n >= 1024 * 1024 ? `${(n / 1024 / 1024).toFixed(n % (1024 * 1024) ? 1 : 0)} MB` : n >= 1024 ? `${(n / 1024).toFixed(0)} KB` : `${n} bytes`;

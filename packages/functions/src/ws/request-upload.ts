@@ -1,0 +1,7 @@
+import { runtime } from "../runtime";
+import { makeRoute } from "./handlers";
+
+const api = () => runtime().api;
+
+/** WebSocket route handler (`request-upload`); see ./handlers.ts. */
+export const handler = makeRoute(api, "request_upload");
