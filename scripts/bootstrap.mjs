@@ -90,6 +90,33 @@ async function test(args) {
   say("type-checking…");
   let code = await run(bin("tsc"), ["-p", "tsconfig.json", "--noEmit"]);
   if (code !== 0) return code;
+
+  // sst.config.ts and infra/ type-check against the SST platform types, which
+  // `sst install` writes to .sst/platform without touching AWS. Reinstall when
+  // they are missing, the sst package moved, or sst.config.ts changed (its
+  // `providers` decide what gets installed); otherwise this is just tsc.
+  const platform = join(root, ".sst", "platform");
+  const sstVersion = JSON.parse(readFileSync(join(root, "node_modules", "sst", "package.json"), "utf8")).version;
+  const installedVersion = existsSync(join(platform, "version")) ? readFileSync(join(platform, "version"), "utf8").trim() : undefined;
+  const lock = join(root, ".sst", "provider-lock.json");
+  const stale =
+    !existsSync(join(platform, "config.d.ts")) ||
+    installedVersion !== sstVersion ||
+    !existsSync(lock) ||
+    statSync(join(root, "sst.config.ts")).mtimeMs > statSync(lock).mtimeMs;
+  if (stale) {
+    say(`installing the SST ${sstVersion} platform types into .sst/ (no AWS access needed; about a minute the first time)…`);
+    const env = { ...process.env, SST_SKIP_DEPENDENCY_CHECK: "1", SST_NO_BUN: "1", SST_TELEMETRY_DISABLED: "1" };
+    code = await run(bin("sst"), ["install", "--stage", "ci"], { env });
+    if (code !== 0) {
+      say("`sst install` failed; see the output above");
+      return code;
+    }
+  }
+  say("type-checking sst.config.ts and infra/ against SST's types…");
+  code = await run(bin("tsc"), ["-p", "tsconfig.sst.json"]);
+  if (code !== 0) return code;
+
   mkdirSync(join(root, ".local"), { recursive: true });
   const report = join(root, ".local", "vitest-report.json");
   code = await run(bin("vitest"), ["run", "--reporter=default", "--reporter=json", `--outputFile.json=${report}`, ...args]);

@@ -5,6 +5,8 @@ import {
   QueryVectorsCommand,
   S3VectorsClient,
   S3VectorsServiceException,
+  type GetVectorsCommandOutput,
+  type QueryVectorsCommandOutput,
   type S3VectorsClientConfig,
 } from "@aws-sdk/client-s3vectors";
 import { NonRetryableJobError, RetryableJobError } from "../errors";
@@ -67,7 +69,7 @@ export class S3VectorsIndex implements VectorIndex {
   }
 
   async query(request: { vector: Float32Array; topK: number; filter?: VectorFilter; returnMetadata?: boolean }): Promise<VectorMatch[]> {
-    const out = await this.#send(
+    const out = await this.#send<QueryVectorsCommandOutput>(
       () =>
         new QueryVectorsCommand({
           ...this.#address,
@@ -90,7 +92,7 @@ export class S3VectorsIndex implements VectorIndex {
   async get(keys: readonly string[]): Promise<Array<{ key: string; metadata?: VectorMetadata }>> {
     const found: Array<{ key: string; metadata?: VectorMetadata }> = [];
     for (const batch of chunk(keys, GET_BATCH)) {
-      const out = await this.#send(() => new GetVectorsCommand({ ...this.#address, keys: [...batch], returnMetadata: true, returnData: false }));
+      const out = await this.#send<GetVectorsCommandOutput>(() => new GetVectorsCommand({ ...this.#address, keys: [...batch], returnMetadata: true, returnData: false }));
       for (const v of out.vectors ?? []) found.push({ key: v.key!, metadata: v.metadata as VectorMetadata | undefined });
     }
     return found;

@@ -1,6 +1,7 @@
 import { randomUUID } from "node:crypto";
 import { RequestError } from "../errors";
-import type { BlobStore, DocumentCatalog, DocumentRecord, PresignedUpload, VectorIndex } from "../ports";
+import { isTerminal } from "../jobs/job";
+import type { BlobStore, DocumentCatalog, DocumentRecord, JobStore, PresignedUpload, VectorIndex } from "../ports";
 import type { DocumentView } from "../protocol";
 import { UploadOptions, formatBytes, uploadKey } from "./uploads";
 
@@ -8,6 +9,8 @@ export interface DocumentServiceDeps {
   blobs: BlobStore;
   catalog: DocumentCatalog;
   vectors: VectorIndex;
+  /** To tell whether a document's ingest job is still running. */
+  jobs: Pick<JobStore, "control">;
   options?: Partial<UploadOptions>;
 }
 
@@ -72,12 +75,14 @@ export class DocumentService {
 
   /**
    * Removes the document's vectors, its uploaded file and its record. A document
-   * still being ingested is refused: its job would write vectors after the delete.
+   * whose ingest job is still running is refused: the job would write vectors after
+   * the delete. One whose job ended without finishing it can be deleted.
    */
   async delete(owner: string, documentId: string): Promise<void> {
     const doc = await this.deps.catalog.getDocument(owner, documentId);
     if (!doc) throw new RequestError("not_found", `document ${documentId} not found (or not yours)`);
-    if (doc.status === "ingesting") {
+    const job = doc.status === "ingesting" && doc.jobId ? await this.deps.jobs.control(doc.jobId) : undefined;
+    if (job && !isTerminal(job.status)) {
       throw new RequestError("bad_request", `document ${documentId} is still being ingested${doc.jobId ? ` by job ${doc.jobId}` : ""}; cancel that job first or wait for it`, {
         jobId: doc.jobId,
       });

@@ -32,10 +32,17 @@ export interface Ferry {
   publisher: EventPublisher;
 }
 
-export function createFerry(adapters: Adapters, options: { api?: Partial<ApiOptions>; runner?: Partial<RunnerOptions> } = {}): Ferry {
+export interface FerryOptions {
+  api?: Partial<ApiOptions>;
+  runner?: Partial<RunnerOptions>;
+  /** Stores a result too large for one message and returns a URL to it (see `runJob`). */
+  offloadResult?: RunnerDeps["offloadResult"];
+}
+
+export function createFerry(adapters: Adapters, options: FerryOptions = {}): Ferry {
   const { store, connections, notifier, queue, kinds, logger } = adapters;
   const publisher = new EventPublisher({ store, connections, notifier, logger });
-  const documents = adapters.documents && new DocumentService(adapters.documents);
+  const documents = adapters.documents && new DocumentService({ ...adapters.documents, jobs: store });
   const api = new FerryApi({ ...adapters, publisher, documents, options: options.api });
-  return { api, publisher, runner: { store, publisher, queue, kinds, logger, options: options.runner } };
+  return { api, publisher, runner: { store, publisher, queue, kinds, logger, options: options.runner, offloadResult: options.offloadResult } };
 }

@@ -1,5 +1,5 @@
 import { BatchProcessor, EventType, processPartialResponse } from "@aws-lambda-powertools/batch";
-import { ChangeMessageVisibilityCommand, type SQSClient } from "@aws-sdk/client-sqs";
+import { ChangeMessageVisibilityCommand, SendMessageCommand, type SQSClient } from "@aws-sdk/client-sqs";
 import type { Context, SQSBatchResponse, SQSEvent, SQSRecord } from "aws-lambda";
 import { describeError } from "@ferry/core/errors";
 import { runJob, type RunOutcome, type RunnerDeps } from "@ferry/core/jobs";
@@ -18,6 +18,29 @@ export function queueUrlOf(record: SQSRecord, endpoint?: string): string {
   const [, partition, , region, account, name] = record.eventSourceARN.split(":");
   const base = endpoint ?? `https://sqs.${region}.${partition === "aws-cn" ? "amazonaws.com.cn" : "amazonaws.com"}`;
   return `${base}/${account}/${name}`;
+}
+
+/**
+ * Dead-lettering for jobs that failed for good: the message is copied, with the
+ * reason as an attribute, into the DLQ of the queue it came from, so operators can
+ * inspect and redrive it. `deadLetterUrls` maps a source queue's name to its DLQ's URL.
+ */
+export function sqsDeadLetter(sqs: SQSClient, deadLetterUrls: Record<string, string>) {
+  return async (record: SQSRecord, reason: string): Promise<void> => {
+    const source = record.eventSourceARN.split(":").at(-1)!;
+    const url = deadLetterUrls[source];
+    if (!url) throw new Error(`no dead-letter queue configured for ${source}`);
+    await sqs.send(
+      new SendMessageCommand({
+        QueueUrl: url,
+        MessageBody: record.body,
+        MessageAttributes: {
+          reason: { DataType: "String", StringValue: reason.slice(0, 1000) || "failed" },
+          sourceMessageId: { DataType: "String", StringValue: record.messageId },
+        },
+      }),
+    );
+  };
 }
 
 /** Thrown for a record SQS should deliver again (it is reported in `batchItemFailures`). */
@@ -39,11 +62,11 @@ class RedeliverLater extends Error {}
  * - A body that is not a Ferry message cannot be run: it is reported as failed, so
  *   it reaches the DLQ after its receives instead of vanishing.
  */
-export function makeSqsWorker(deps: () => SqsWorkerDeps, options: { sqsEndpoint?: string } = {}) {
+export function makeSqsWorker(deps: () => SqsWorkerDeps | Promise<SqsWorkerDeps>, options: { sqsEndpoint?: string } = {}) {
   const processor = new BatchProcessor(EventType.SQS);
 
   return async (event: SQSEvent, context: Context): Promise<SQSBatchResponse> => {
-    const d = deps();
+    const d = await deps();
     const deadline = Date.now() + context.getRemainingTimeInMillis();
 
     const handleRecord = async (record: SQSRecord) => {

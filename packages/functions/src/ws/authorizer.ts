@@ -1,7 +1,7 @@
 import { runtime } from "../runtime";
 import { makeAuthorizer } from "./handlers";
 
-const api = () => runtime().api;
+const api = async () => (await runtime()).api;
 
 /** WebSocket route handler (`authorizer`); see ./handlers.ts. */
 export const handler = makeAuthorizer(api);

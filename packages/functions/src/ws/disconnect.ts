@@ -1,7 +1,7 @@
 import { runtime } from "../runtime";
 import { makeDisconnect } from "./handlers";
 
-const api = () => runtime().api;
+const api = async () => (await runtime()).api;
 
 /** WebSocket route handler (`disconnect`); see ./handlers.ts. */
 export const handler = makeDisconnect(api);

@@ -3,7 +3,7 @@ import type { FerryApi } from "@ferry/core/api";
 import type { ActionName } from "@ferry/core/protocol";
 import { AuthorizerEvent, WebSocketEvent, userOf, type AuthorizerResult, type ProxyResult } from "./events";
 
-type ApiSource = () => FerryApi;
+type ApiSource = () => FerryApi | Promise<FerryApi>;
 
 /**
  * Factories for the WebSocket route handlers. Each Lambda entry file binds one to
@@ -14,7 +14,7 @@ export const makeAuthorizer =
   async (raw: unknown): Promise<AuthorizerResult> => {
     const event = AuthorizerEvent.parse(raw);
     try {
-      const principal = await api().authorize(event.queryStringParameters?.token ?? undefined);
+      const principal = await (await api()).authorize(event.queryStringParameters?.token ?? undefined);
       return {
         principalId: principal.userId,
         policyDocument: {
@@ -36,7 +36,7 @@ export const makeConnect =
     const event = WebSocketEvent.parse(raw);
     const userId = userOf(event);
     if (!userId) return { statusCode: 401, body: "Unauthorized" };
-    await api().connect({ connectionId: event.requestContext.connectionId, userId }, event.requestContext.connectedAt);
+    await (await api()).connect({ connectionId: event.requestContext.connectionId, userId }, event.requestContext.connectedAt);
     return { statusCode: 200 };
   };
 
@@ -44,7 +44,7 @@ export const makeDisconnect =
   (api: ApiSource) =>
   async (raw: unknown): Promise<ProxyResult> => {
     const event = WebSocketEvent.parse(raw);
-    await api().disconnect(event.requestContext.connectionId);
+    await (await api()).disconnect(event.requestContext.connectionId);
     return { statusCode: 200 };
   };
 
@@ -55,6 +55,6 @@ export const makeRoute =
     const event = WebSocketEvent.parse(raw);
     const userId = userOf(event);
     if (!userId) return { statusCode: 401 };
-    await api().handleFrame({ connectionId: event.requestContext.connectionId, userId }, route, event.body);
+    await (await api()).handleFrame({ connectionId: event.requestContext.connectionId, userId }, route, event.body);
     return { statusCode: 200 };
   };

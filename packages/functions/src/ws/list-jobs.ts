@@ -1,7 +1,7 @@
 import { runtime } from "../runtime";
 import { makeRoute } from "./handlers";
 
-const api = () => runtime().api;
+const api = async () => (await runtime()).api;
 
 /** WebSocket route handler (`list-jobs`); see ./handlers.ts. */
 export const handler = makeRoute(api, "list_jobs");

@@ -1,7 +1,7 @@
 import { runtime } from "../runtime";
 import { makeRoute } from "./handlers";
 
-const api = () => runtime().api;
+const api = async () => (await runtime()).api;
 
 /** WebSocket route handler (`request-upload`); see ./handlers.ts. */
 export const handler = makeRoute(api, "request_upload");

@@ -1,0 +1,41 @@
+/**
+ * Bedrock models and the permissions to call them, plus Cost Explorer for
+ * `finops_analysis`.
+ *
+ * Model ids are configuration: `FERRY_EMBED_MODEL_ID` and `FERRY_CHAT_MODEL_ID`
+ * in the environment of `sst deploy` (SST loads `.env` and `.env.<stage>`, so a
+ * stage can pin its own), else the defaults in `lib/settings.ts`. Functions get
+ * the same two variables at runtime.
+ *
+ * @module
+ */
+import { bedrockInvokeStatements, costExplorerReadStatements, type IamStatement } from "./lib/bedrock-permissions";
+import { modelIds } from "./lib/settings";
+
+export const models = modelIds(process.env);
+
+/** What the workers read to pick their models. */
+export const modelEnvironment = {
+  FERRY_EMBED_MODEL_ID: models.embed,
+  FERRY_CHAT_MODEL_ID: models.chat,
+};
+
+const partition = aws.getPartitionOutput().partition;
+const region = aws.getRegionOutput().region;
+const accountId = aws.getCallerIdentityOutput().accountId;
+
+/** `InvokeModel*` statements for these models in this account and region. */
+function invoke(ids: string[]): $util.Output<IamStatement[]> {
+  return $resolve([partition, region, accountId]).apply(([p, r, a]) =>
+    bedrockInvokeStatements({ partition: p, region: r, accountId: a, modelIds: ids }),
+  );
+}
+
+/** The ingest worker embeds chunks. */
+export const ingestPermissions = invoke([models.embed]);
+
+/** The analysis worker embeds questions, streams answers and reads costs. */
+export const analysisPermissions = invoke([models.embed, models.chat]).apply((statements) => [
+  ...statements,
+  ...costExplorerReadStatements(),
+]);

@@ -1,0 +1,203 @@
+import { z } from "zod";
+import { NonRetryableJobError } from "../errors";
+import { defineJobKind, type JobContext } from "../jobs/kinds";
+import type { BlobStore, DocumentCatalog, DocumentRecord, Embedder, VectorIndex, VectorRecord } from "../ports";
+import { BoilerplateDetector, chunkPage, cleanPageText, openPdf, type PdfDocument } from "../documents";
+import { formatBytes } from "./uploads";
+
+export const IngestPdfInput = z.object({ uploadId: z.string().min(1).max(128) }).strict();
+export type IngestPdfInput = z.infer<typeof IngestPdfInput>;
+
+export interface IngestPdfResult {
+  documentId: string;
+  title?: string;
+  pages: number;
+  chunks: number;
+  /** Pages with no text layer (scanned images, blank pages) or that could not be read. */
+  skippedPages: number[];
+  warnings: string[];
+}
+
+/** Where a retried or handed-over run starts again: everything before `nextPage` is in the index. */
+interface IngestCheckpoint {
+  nextPage: number;
+  chunks: number;
+  skippedPages: number[];
+  pageErrors: string[];
+}
+
+export interface IngestDeps {
+  blobs: BlobStore;
+  catalog: DocumentCatalog;
+  vectors: VectorIndex;
+  embedder: Embedder;
+  /** Largest PDF accepted, in bytes (the same cap `request_upload` applies). */
+  maxBytes: number;
+  /** Chunks embedded and written per batch; a checkpoint follows each batch. */
+  batchChunks?: number;
+}
+
+/** Pages read to learn the running headers and footers before ingesting. */
+const BOILERPLATE_SAMPLE = 12;
+
+/**
+ * `ingest_pdf {uploadId}`: extracts a user's uploaded PDF page by page with pdf.js,
+ * cleans and chunks each page, embeds the chunks and stores them in the vector index
+ * under `documentId#chunk` with `documentId`, `owner`, `page`, `chunk` (filterable)
+ * and `text` (not filterable).
+ *
+ * @remarks
+ * - Pages are pulled one at a time, so memory stays bounded on long documents.
+ * - Vectors are written in batches at page boundaries, each followed by a checkpoint:
+ *   a retried or deadline-cut run resumes at the first page not yet stored, and
+ *   rewrites the same keys if a batch was half done, so the index never holds
+ *   duplicates.
+ * - The catalog's chunk count is raised *before* each batch is written, so
+ *   `delete_document` always knows every key that may exist.
+ * - The document id is the upload id: ingesting the same upload again replaces it.
+ */
+export function ingestPdfJob(deps: IngestDeps) {
+  const batchChunks = deps.batchChunks ?? 32;
+
+  return defineJobKind<IngestPdfInput, IngestPdfResult, IngestCheckpoint>({
+    name: "ingest_pdf",
+    queue: "ingest",
+    input: IngestPdfInput,
+    describe: () => "Ingest a PDF",
+    async run(input, ctx) {
+      const upload = await deps.catalog.getUpload(input.uploadId);
+      if (!upload || upload.owner !== ctx.owner) {
+        throw new NonRetryableJobError(`upload ${input.uploadId} not found (or not yours, or expired); request a new upload`, "invalid_input");
+      }
+      const documentId = upload.uploadId;
+      ctx.progress({ stage: "download", message: `Reading ${upload.filename}`, progress: 6 });
+      const stored = await deps.blobs.head(upload.key);
+      if (!stored) {
+        throw new NonRetryableJobError(`${upload.filename} was never uploaded; PUT it to the URL from upload_ready before submitting`, "invalid_input");
+      }
+      if (stored.size > deps.maxBytes) {
+        throw new NonRetryableJobError(`${upload.filename} is ${formatBytes(stored.size)}; the limit is ${formatBytes(deps.maxBytes)}`, "invalid_input");
+      }
+      const bytes = await deps.blobs.getBytes(upload.key, { signal: ctx.signal });
+
+      const now = Date.now();
+      const previous = await deps.catalog.getDocument(ctx.owner, documentId);
+      const record: DocumentRecord = {
+        documentId,
+        owner: ctx.owner,
+        uploadId: upload.uploadId,
+        filename: upload.filename,
+        status: "ingesting",
+        pages: previous?.pages ?? 0,
+        chunks: Math.max(previous?.chunks ?? 0, ctx.checkpoint?.chunks ?? 0),
+        embedder: deps.embedder.id,
+        jobId: ctx.jobId,
+        createdAt: previous?.createdAt ?? now,
+        updatedAt: now,
+      };
+      await deps.catalog.putDocument(record);
+
+      let pdf: PdfDocument | undefined;
+      try {
+        pdf = await openPdf(bytes, { logger: ctx.logger });
+        const title = pdf.info.title?.trim() || undefined;
+        Object.assign(record, { title, pages: pdf.pageCount });
+        await deps.catalog.putDocument(record);
+
+        const detector = await learnBoilerplate(pdf);
+        const cp: IngestCheckpoint = ctx.checkpoint ?? { nextPage: 1, chunks: 0, skippedPages: [], pageErrors: [] };
+        if (ctx.checkpoint) ctx.progress({ stage: "resume", message: `Resuming at page ${cp.nextPage} of ${pdf.pageCount}`, progress: percent(cp.nextPage - 1, pdf.pageCount) });
+
+        let pending: Array<{ page: number; text: string }> = [];
+        const flush = async (lastPage: number) => {
+          if (pending.length) {
+            record.chunks = Math.max(record.chunks, cp.chunks + pending.length);
+            record.updatedAt = Date.now();
+            await deps.catalog.putDocument(record);
+            ctx.progress({ stage: "embedding", message: `Embedding ${pending.length} chunks (pages up to ${lastPage})` });
+            const vectors = await deps.embedder.embed(pending.map((c) => c.text), { signal: ctx.signal });
+            const records: VectorRecord[] = pending.map((c, i) => ({
+              key: `${documentId}#${cp.chunks + i}`,
+              vector: vectors[i]!,
+              metadata: { documentId, owner: ctx.owner, page: c.page, chunk: cp.chunks + i, text: c.text },
+            }));
+            ctx.progress({ stage: "indexing", message: `Storing ${records.length} vectors` });
+            await deps.vectors.put(records, { signal: ctx.signal });
+            cp.chunks += pending.length;
+            pending = [];
+          }
+          cp.nextPage = lastPage + 1;
+          await ctx.saveCheckpoint({ ...cp });
+        };
+
+        for await (const page of pdf.pages(cp.nextPage)) {
+          ctx.signal.throwIfAborted();
+          if (!page.hasTextLayer) {
+            cp.skippedPages.push(page.page);
+            if (page.error) cp.pageErrors.push(`page ${page.page}: ${page.error}`);
+          } else {
+            const text = cleanPageText(page.text, detector);
+            for (const chunk of chunkPage(text, { maxChars: Math.min(2_000, deps.embedder.maxInputChars) })) pending.push({ page: page.page, text: chunk });
+          }
+          ctx.progress({
+            stage: "extracting",
+            message: `Page ${page.page} of ${pdf.pageCount}`,
+            progress: percent(page.page, pdf.pageCount),
+          });
+          if (pending.length >= batchChunks) await flush(page.page);
+        }
+        await flush(pdf.pageCount);
+
+        const warnings = describeSkipped(cp, pdf.pageCount);
+        Object.assign(record, { status: "ready", chunks: cp.chunks, updatedAt: Date.now() } satisfies Partial<DocumentRecord>);
+        await deps.catalog.putDocument(record);
+        ctx.progress({ stage: "done", message: `${cp.chunks} chunks from ${pdf.pageCount} pages`, progress: 100 });
+        return { documentId, title, pages: pdf.pageCount, chunks: cp.chunks, skippedPages: cp.skippedPages, warnings };
+      } catch (error) {
+        // A damaged or encrypted file will not get better; the record says so in the list.
+        if (error instanceof NonRetryableJobError) await deps.catalog.putDocument({ ...record, status: "failed", updatedAt: Date.now() });
+        throw error;
+      } finally {
+        await pdf?.close();
+      }
+    },
+  });
+}
+
+/** 10–95 % across the pages; the rest is download and finishing. */
+const percent = (done: number, total: number) => Math.round(10 + (85 * done) / Math.max(1, total));
+
+async function learnBoilerplate(pdf: PdfDocument): Promise<BoilerplateDetector> {
+  const sample: string[] = [];
+  for await (const page of pdf.pages(1)) {
+    if (page.hasTextLayer) sample.push(page.text);
+    if (page.page >= BOILERPLATE_SAMPLE) break;
+  }
+  return BoilerplateDetector.learn(sample);
+}
+
+function describeSkipped(cp: IngestCheckpoint, pages: number): string[] {
+  if (!cp.skippedPages.length) return [];
+  const list = compactRanges(cp.skippedPages);
+  const all = cp.skippedPages.length === pages;
+  return [
+    all
+      ? `no page has a text layer (a scanned document?); nothing could be indexed without OCR`
+      : `${cp.skippedPages.length === 1 ? "page" : "pages"} ${list} ${cp.skippedPages.length === 1 ? "has" : "have"} no text layer (scanned images or blank) and ${cp.skippedPages.length === 1 ? "was" : "were"} skipped`,
+    ...cp.pageErrors,
+  ];
+}
+
+/** `[1,2,3,7,9,10]` → `"1–3, 7, 9–10"`. */
+export function compactRanges(pages: number[]): string {
+  const out: string[] = [];
+  for (let i = 0; i < pages.length; ) {
+    let j = i;
+    while (j + 1 < pages.length && pages[j + 1] === pages[j]! + 1) j++;
+    out.push(i === j ? String(pages[i]) : `${pages[i]}–${pages[j]}`);
+    i = j + 1;
+  }
+  return out.join(", ");
+}
+
+export type IngestContext = JobContext<IngestCheckpoint>;

@@ -1,0 +1,360 @@
+import http, { type IncomingMessage, type ServerResponse } from "node:http";
+import http2, { type Http2ServerRequest, type Http2ServerResponse } from "node:http2";
+import net, { type AddressInfo, type Socket } from "node:net";
+import { Duplex } from "node:stream";
+
+/**
+ * An HTTP-level fake of `bedrock-runtime` for contract tests of the Bedrock adapters,
+ * driven through the real `@aws-sdk/client-bedrock-runtime` client.
+ *
+ * @remarks
+ * One port speaks both protocols: the SDK (3.1163) talks HTTP/2 to bedrock-runtime by
+ * default (`NodeHttp2Handler`, cleartext h2c against an `http://` endpoint), and a
+ * client configured with `NodeHttpHandler` talks HTTP/1.1. The first bytes of each
+ * connection decide (the HTTP/2 preface starts with `PRI *`), so no client config has
+ * to bend to the fake. Handlers use the request/response API both Node servers share.
+ *
+ * Routes live in one table keyed by operation (`invoke` today); a `converse` or
+ * `converse-stream` route is one more entry. Replies can be scripted: queued replies are
+ * used first, in arrival order; then the rules; then the operation's normal answer.
+ *
+ * @example
+ * ```ts
+ * const fake = await startBedrockFake();
+ * fake.script({ error: "ThrottlingException" }, 2); // the next two calls are throttled
+ * const client = new BedrockRuntimeClient({ endpoint: fake.endpoint, region: "us-east-1" });
+ * ```
+ */
+export interface BedrockFake {
+  /** `http://127.0.0.1:<port>`, for the client's `endpoint`. */
+  readonly endpoint: string;
+  /** Every request that reached a route, in arrival order. */
+  readonly requests: readonly RecordedRequest[];
+  /** Requests being handled right now, and the most seen at once. */
+  readonly inFlight: number;
+  readonly maxInFlight: number;
+  /** TCP connections accepted, by protocol (a multiplexing HTTP/2 client needs one). */
+  readonly connections: { h2: number; http1: number };
+  /** Queue `reply` for the next `times` requests (of any route), after those already queued. */
+  script(reply: FakeReply, times?: number): void;
+  /** Add a standing rule; the first rule that returns a reply wins. Returns a remover. */
+  rule(rule: (request: RecordedRequest) => FakeReply | undefined): () => void;
+  /** Forget recorded requests, queued replies, rules and counters. */
+  reset(): void;
+  close(): Promise<void>;
+}
+
+export interface RecordedRequest {
+  operation: string;
+  /** Decoded from the path: the SDK percent-encodes it (`:` → `%3A`, an ARN's `/` → `%2F`). */
+  modelId: string;
+  /** The path as sent, still encoded. */
+  rawPath: string;
+  httpVersion: string;
+  headers: Record<string, string | string[] | undefined>;
+  /** The JSON body, or the raw text when it is not JSON. */
+  body: unknown;
+  /** Set when the client went away before the answer was sent (abort, timeout). */
+  aborted: boolean;
+}
+
+/** Bedrock's modelled errors, with the status the real service sends. */
+export const BEDROCK_ERROR_STATUS = {
+  ThrottlingException: 429,
+  ModelNotReadyException: 429,
+  ServiceUnavailableException: 503,
+  ModelTimeoutException: 408,
+  ModelErrorException: 424,
+  ValidationException: 400,
+  AccessDeniedException: 403,
+  ResourceNotFoundException: 404,
+  ServiceQuotaExceededException: 400,
+  InternalServerException: 500,
+} as const;
+export type BedrockErrorType = keyof typeof BEDROCK_ERROR_STATUS;
+
+/**
+ * How to answer one request. With no `error`/`json`, the route's normal answer is sent
+ * (after `delayMs`, if given).
+ */
+export interface FakeReply {
+  delayMs?: number;
+  error?: BedrockErrorType;
+  /** Overrides the error's usual status or the 200 of a `json` reply. */
+  status?: number;
+  message?: string;
+  /** A literal JSON body (status 200 unless `status` says otherwise). */
+  json?: unknown;
+}
+
+/** What a route handler gets; it answers with `send*` unless the fake already replied. */
+export interface RouteContext {
+  request: RecordedRequest;
+  res: ServerResponse | Http2ServerResponse;
+  sendJson(status: number, body: unknown): void;
+  sendError(type: BedrockErrorType, message: string, status?: number): void;
+}
+
+type Route = { operation: string; handle: (ctx: RouteContext) => void | Promise<void> };
+
+/** `POST /model/{modelId}/{operation}`; Bedrock's only path shape for runtime calls. */
+const MODEL_PATH = /^\/model\/([^/]+)\/([a-z-]+)$/;
+
+/** Operation → handler. Add `converse` / `converse-stream` here when a fake chat model is needed. */
+const ROUTES: Record<string, Route> = {
+  invoke: { operation: "invoke", handle: invokeTitanEmbedding },
+};
+
+/** Starts the fake on a free local port. */
+export async function startBedrockFake(): Promise<BedrockFake> {
+  const requests: RecordedRequest[] = [];
+  let queue: FakeReply[] = [];
+  let rules: Array<(request: RecordedRequest) => FakeReply | undefined> = [];
+  let inFlight = 0;
+  let maxInFlight = 0;
+  const connections = { h2: 0, http1: 0 };
+  const sockets = new Set<Socket>();
+
+  const onRequest = (req: IncomingMessage | Http2ServerRequest, res: ServerResponse | Http2ServerResponse) => {
+    const rawPath = req.url ?? "";
+    const match = req.method === "POST" ? MODEL_PATH.exec(rawPath.split("?")[0]!) : null;
+    const route = match ? ROUTES[match[2]!] : undefined;
+    if (!match || !route) {
+      writeError(res, "UnknownOperationException", `no route for ${req.method} ${rawPath}`, 404);
+      return;
+    }
+    inFlight++;
+    maxInFlight = Math.max(maxInFlight, inFlight);
+    let request: RecordedRequest | undefined;
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    let closed = false;
+    res.on("close", () => {
+      closed = true;
+      // Not "finish": the HTTP/2 compat layer emits it even for a stream the client reset.
+      if (request && !res.writableEnded) request.aborted = true;
+      if (timer) clearTimeout(timer);
+      inFlight--;
+    });
+    const chunks: Buffer[] = [];
+    req.on("data", (chunk: Buffer) => chunks.push(chunk));
+    req.on("end", () => {
+      const text = Buffer.concat(chunks).toString("utf8");
+      const recorded: RecordedRequest = {
+        operation: route.operation,
+        modelId: decodeURIComponent(match[1]!),
+        rawPath,
+        httpVersion: req.httpVersion,
+        headers: { ...req.headers },
+        body: parseJson(text),
+        aborted: false,
+      };
+      request = recorded;
+      requests.push(recorded);
+      const reply = queue.shift() ?? firstRule(rules, recorded) ?? {};
+      const answer = () => {
+        timer = undefined;
+        if (closed || res.writableEnded) return;
+        if (reply.error) writeError(res, reply.error, reply.message ?? defaultMessage(reply.error), reply.status);
+        else if (reply.json !== undefined) writeJson(res, reply.status ?? 200, reply.json);
+        else {
+          const ctx: RouteContext = {
+            request: recorded,
+            res,
+            sendJson: (status, body) => writeJson(res, status, body),
+            sendError: (type, message, status) => writeError(res, type, message, status),
+          };
+          Promise.resolve(route.handle(ctx)).catch((error: unknown) =>
+            writeError(res, "InternalServerException", String(error)),
+          );
+        }
+      };
+      if (reply.delayMs) timer = setTimeout(answer, reply.delayMs);
+      else answer();
+    });
+  };
+
+  const h1 = http.createServer(onRequest);
+  const h2 = http2.createServer(onRequest);
+  // Route each connection by its first bytes; put them back so the chosen server reads the whole stream.
+  const server = net.createServer((socket) => {
+    // As node:http does: without it Nagle holds small frames back ~40 ms.
+    socket.setNoDelay(true);
+    sockets.add(socket);
+    socket.on("close", () => sockets.delete(socket));
+    socket.once("data", (head) => {
+      socket.pause();
+      const isH2 = head.subarray(0, 3).toString("latin1") === "PRI";
+      connections[isH2 ? "h2" : "http1"]++;
+      if (isH2) {
+        // The HTTP/2 session reads the socket's native handle and would miss bytes put back
+        // with unshift, so it gets a stream that replays them first.
+        h2.emit("connection", replay(socket, head));
+      } else {
+        socket.unshift(head);
+        h1.emit("connection", socket);
+      }
+      socket.resume();
+    });
+  });
+  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  const { port } = server.address() as AddressInfo;
+
+  return {
+    endpoint: `http://127.0.0.1:${port}`,
+    requests,
+    get inFlight() {
+      return inFlight;
+    },
+    get maxInFlight() {
+      return maxInFlight;
+    },
+    connections,
+    script(reply, times = 1) {
+      for (let i = 0; i < times; i++) queue.push(reply);
+    },
+    rule(rule) {
+      rules.push(rule);
+      return () => {
+        rules = rules.filter((r) => r !== rule);
+      };
+    },
+    reset() {
+      requests.length = 0;
+      queue = [];
+      rules = [];
+      maxInFlight = inFlight;
+      connections.h2 = 0;
+      connections.http1 = 0;
+    },
+    async close() {
+      for (const socket of sockets) socket.destroy();
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+    },
+  };
+}
+
+/**
+ * The vector the fake returns for `text`: seeded by the text, so equal texts give equal
+ * vectors and different texts unrelated ones. Exported so tests can check order.
+ */
+export function fakeEmbedding(text: string, dimension: number, normalize = true): number[] {
+  let seed = 0x811c9dc5;
+  for (let i = 0; i < text.length; i++) seed = Math.imul(seed ^ text.charCodeAt(i), 0x01000193);
+  const out: number[] = [];
+  let norm = 0;
+  for (let i = 0; i < dimension; i++) {
+    // mulberry32
+    seed = (seed + 0x6d2b79f5) | 0;
+    let t = Math.imul(seed ^ (seed >>> 15), seed | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    const v = ((t ^ (t >>> 14)) >>> 0) / 2 ** 32 - 0.5;
+    out.push(v);
+    norm += v * v;
+  }
+  const scale = normalize ? 1 / Math.sqrt(norm) : 1;
+  return out.map((v) => v * scale);
+}
+
+/** `InvokeModel` for Titan Text Embeddings V2: the same validation and response shape as the service. */
+function invokeTitanEmbedding({ request, sendJson, sendError }: RouteContext): void {
+  const body = request.body as { inputText?: unknown; dimensions?: unknown; normalize?: unknown } | undefined;
+  if (!body || typeof body !== "object") return sendError("ValidationException", "Malformed input request, please reformat your input and try again.");
+  const { inputText, dimensions = 1024, normalize = true } = body;
+  if (typeof inputText !== "string" || inputText.length === 0) {
+    return sendError("ValidationException", "Malformed input request: expected minLength: 1, actual: 0, please reformat your input and try again.");
+  }
+  if (inputText.length > 50_000) {
+    return sendError("ValidationException", `Malformed input request: expected maxLength: 50000, actual: ${inputText.length}, please reformat your input and try again.`);
+  }
+  if (dimensions !== 256 && dimensions !== 512 && dimensions !== 1024) {
+    return sendError("ValidationException", `Malformed input request: ${String(dimensions)} is not a valid enum value, please reformat your input and try again.`);
+  }
+  const embedding = fakeEmbedding(inputText, dimensions, normalize !== false);
+  sendJson(200, {
+    embedding,
+    inputTextTokenCount: Math.ceil(inputText.length / 4.7),
+    embeddingsByType: { float: embedding },
+  });
+}
+
+/** A duplex over `socket` whose readable side starts with `head`. */
+function replay(socket: Socket, head: Buffer): Duplex {
+  const duplex = new Duplex({
+    read() {
+      socket.resume();
+    },
+    write(chunk, encoding, callback) {
+      socket.write(chunk, encoding, callback);
+    },
+    final(callback) {
+      socket.end(callback);
+    },
+    destroy(error, callback) {
+      socket.destroy(error ?? undefined);
+      callback(error);
+    },
+  });
+  duplex.push(head);
+  socket.on("data", (chunk) => {
+    if (!duplex.push(chunk)) socket.pause();
+  });
+  socket.on("end", () => duplex.push(null));
+  socket.on("error", (error) => duplex.destroy(error));
+  socket.on("close", () => duplex.destroy());
+  return duplex;
+}
+
+function firstRule(rules: Array<(r: RecordedRequest) => FakeReply | undefined>, request: RecordedRequest) {
+  for (const rule of rules) {
+    const reply = rule(request);
+    if (reply) return reply;
+  }
+  return undefined;
+}
+
+function writeJson(res: ServerResponse | Http2ServerResponse, status: number, body: unknown): void {
+  const text = JSON.stringify(body);
+  res.writeHead(status, { "content-type": "application/json", "x-amzn-requestid": requestId() });
+  res.end(text);
+}
+
+/** Bedrock's restJson1 error: the SDK reads the type from `x-amzn-errortype` first, then the body. */
+function writeError(res: ServerResponse | Http2ServerResponse, type: string, message: string, status?: number): void {
+  const code = status ?? BEDROCK_ERROR_STATUS[type as BedrockErrorType] ?? 400;
+  res.writeHead(code, {
+    "content-type": "application/json",
+    "x-amzn-errortype": `${type}:http://internal.amazon.com/coral/com.amazon.bedrock/`,
+    "x-amzn-requestid": requestId(),
+  });
+  res.end(JSON.stringify({ __type: type, message }));
+}
+
+function defaultMessage(type: BedrockErrorType): string {
+  switch (type) {
+    case "ThrottlingException":
+      return "Too many requests, please wait before trying again.";
+    case "AccessDeniedException":
+      return "You don't have access to the model with the specified model ID.";
+    case "ResourceNotFoundException":
+      return "Could not resolve the foundation model from the provided model identifier.";
+    case "ValidationException":
+      return "Malformed input request, please reformat your input and try again.";
+    case "ModelNotReadyException":
+      return "Model is not ready to serve inference requests.";
+    default:
+      return `${type} (scripted by the fake)`;
+  }
+}
+
+function parseJson(text: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch {
+    return text;
+  }
+}
+
+let nextRequestId = 0;
+function requestId(): string {
+  return `fake-${(++nextRequestId).toString(16).padStart(8, "0")}`;
+}

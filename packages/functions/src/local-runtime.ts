@@ -1,0 +1,110 @@
+import { Redis } from "ioredis";
+import { ApiGatewayNotifier } from "@ferry/core/adapters/apigw-notifier";
+import { BullmqJobQueue } from "@ferry/core/adapters/bullmq-job-queue";
+import { RedisConnectionStore } from "@ferry/core/adapters/redis-connection-store";
+import { RedisDocumentCatalog } from "@ferry/core/adapters/redis-document-catalog";
+import { RedisJobStore } from "@ferry/core/adapters/redis-job-store";
+import { RedisRateLimiter } from "@ferry/core/adapters/redis-rate-limiter";
+import { S3BlobStore } from "@ferry/core/adapters/s3-blob-store";
+import { S3VectorsIndex } from "@ferry/core/adapters/s3vectors-index";
+import { AuthConfig, createTokenVerifier } from "@ferry/core/auth";
+import { createFerry } from "@ferry/core/wiring";
+import { createConsoleLogger } from "@ferry/core/ports";
+import { z } from "zod";
+import { jobKinds } from "./job-kinds";
+import { createEmbedder, documentsOptions, offloadTo, type Runtime } from "./runtime-parts";
+
+const Env = z.object({
+  FERRY_REDIS_URL: z.string().url(),
+  FERRY_CONNECTIONS_URL: z.string().url(),
+  FERRY_KEY_PREFIX: z.string().default("ferry:"),
+  FERRY_DEV_SECRET: z.string().min(32).optional(),
+  FERRY_JWT_ISSUER: z.string().url().optional(),
+  FERRY_JWKS_URL: z.string().url().optional(),
+  FERRY_JWT_AUDIENCE: z.string().optional(),
+  FERRY_SUBMITS_PER_MINUTE: z.coerce.number().int().positive().default(120),
+  FERRY_LOG_LEVEL: z.enum(["debug", "info", "warn", "error", "silent"]).default("info"),
+  /** s3rver (or any S3) for uploads; without it, documents are off. */
+  FERRY_S3_URL: z.string().url().optional(),
+  FERRY_S3_ACCESS_KEY_ID: z.string().default("S3RVER"),
+  FERRY_S3_SECRET_ACCESS_KEY: z.string().default("S3RVER"),
+  FERRY_UPLOADS_BUCKET: z.string().default("ferry-uploads"),
+  FERRY_S3VECTORS_URL: z.string().url().optional(),
+  FERRY_VECTOR_BUCKET: z.string().default("ferry-vectors"),
+  FERRY_VECTOR_INDEX: z.string().default("chunks"),
+  FERRY_MAX_UPLOAD_MB: z.coerce.number().positive().default(50),
+  FERRY_EMBEDDER: z.enum(["offline", "bedrock"]).default("offline"),
+  FERRY_EMBED_MODEL_ID: z.string().optional(),
+});
+
+/**
+ * The offline composition root: Redis for state and queues, the API Gateway
+ * emulator's `@connections`, s3rver for uploads, the S3 Vectors emulator and the
+ * offline embedder. `npm start` sets these variables; a missing or malformed one
+ * fails here, at the first invocation, with its name.
+ */
+export function createLocalRuntime(env: NodeJS.ProcessEnv): Runtime {
+  const parsed = Env.safeParse(env);
+  if (!parsed.success) {
+    throw new Error(`Ferry is misconfigured: ${parsed.error.issues.map((i) => `${i.path.join(".")} ${i.message}`).join("; ")}`);
+  }
+  const e = parsed.data;
+  const logger = createConsoleLogger("ferry", e.FERRY_LOG_LEVEL);
+  const redis = new Redis(e.FERRY_REDIS_URL, { maxRetriesPerRequest: null });
+  redis.on("error", (error) => logger.warn("redis connection error", { error: error.message }));
+  const queue = new BullmqJobQueue(redis, { prefix: `${e.FERRY_KEY_PREFIX}bull` });
+  const region = env.AWS_REGION ?? "us-east-1";
+
+  const documents =
+    e.FERRY_S3_URL && e.FERRY_S3VECTORS_URL
+      ? {
+          blobs: new S3BlobStore({
+            bucket: e.FERRY_UPLOADS_BUCKET,
+            client: {
+              endpoint: e.FERRY_S3_URL,
+              region,
+              forcePathStyle: true,
+              credentials: { accessKeyId: e.FERRY_S3_ACCESS_KEY_ID, secretAccessKey: e.FERRY_S3_SECRET_ACCESS_KEY },
+            },
+          }),
+          catalog: new RedisDocumentCatalog(redis, { prefix: e.FERRY_KEY_PREFIX }),
+          vectors: new S3VectorsIndex({
+            vectorBucketName: e.FERRY_VECTOR_BUCKET,
+            indexName: e.FERRY_VECTOR_INDEX,
+            client: { endpoint: e.FERRY_S3VECTORS_URL, region },
+          }),
+        }
+      : undefined;
+  const maxBytes = Math.round(e.FERRY_MAX_UPLOAD_MB * 1024 * 1024);
+  const embedder = createEmbedder(e.FERRY_EMBEDDER, e.FERRY_EMBED_MODEL_ID);
+
+  const { api, runner } = createFerry(
+    {
+      store: new RedisJobStore(redis, { prefix: e.FERRY_KEY_PREFIX }),
+      connections: new RedisConnectionStore(redis, { prefix: e.FERRY_KEY_PREFIX }),
+      notifier: new ApiGatewayNotifier(e.FERRY_CONNECTIONS_URL),
+      queue,
+      rateLimiter: new RedisRateLimiter(redis, e.FERRY_KEY_PREFIX),
+      verifier: createTokenVerifier(
+        AuthConfig.parse({ devSecret: e.FERRY_DEV_SECRET, issuer: e.FERRY_JWT_ISSUER, jwksUrl: e.FERRY_JWKS_URL, audience: e.FERRY_JWT_AUDIENCE }),
+      ),
+      kinds: jobKinds(documents && { ...documents, embedder, maxBytes }),
+      logger,
+      documents: documents && { ...documents, options: documentsOptions(maxBytes) },
+    },
+    {
+      api: { submitsPerMinute: e.FERRY_SUBMITS_PER_MINUTE },
+      offloadResult: documents && offloadTo(documents.blobs),
+    },
+  );
+  return {
+    api,
+    runner,
+    queue,
+    logger,
+    async close() {
+      await queue.close();
+      redis.disconnect();
+    },
+  };
+}
