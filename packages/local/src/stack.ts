@@ -8,6 +8,9 @@ import { devSecret } from "./dev-secret";
 import { startGateway, type Gateway, type LambdaHandler, type RouteConfig } from "./gateway";
 import { localDir, repoRoot } from "./paths";
 import { freePort, startPrivateRedis, type RedisServer } from "./redis";
+import { startS3rver } from "@ferry/core/testing/s3rver";
+import { startS3VectorsEmulator } from "./s3vectors";
+import { ensureVectorIndex } from "./vector-setup";
 
 export interface StackOptions {
   /** State folder (Redis AOF, dev secret, outputs.json); default `.local/`. */
@@ -23,6 +26,9 @@ export interface StackOptions {
   /** Gateway timeouts, shortened in tests. */
   idleTimeoutMs?: number;
   maxConnectionMs?: number;
+  /** Ports of s3rver and the S3 Vectors emulator; free ones when omitted. */
+  s3Port?: number;
+  s3VectorsPort?: number;
   /** Redis fsync policy; tests that kill Redis use `always`. */
   appendfsync?: "always" | "everysec";
   logLevel?: "debug" | "info" | "warn" | "error" | "silent";
@@ -35,6 +41,10 @@ export interface Outputs {
   connectionsUrl: string;
   dashboardUrl?: string;
   redisUrl: string;
+  /** s3rver, holding uploads (bucket `ferry-uploads`). */
+  s3Url: string;
+  /** The S3 Vectors emulator (bucket `ferry-vectors`, index `chunks`). */
+  s3VectorsUrl: string;
   stage: string;
   /** A dev token for user `dev`, for the dashboard and quick tries. */
   devToken: string;
@@ -62,6 +72,9 @@ export interface Stack {
 }
 
 const STAGE = "local";
+const UPLOADS_BUCKET = "ferry-uploads";
+const VECTOR_BUCKET = "ferry-vectors";
+const VECTOR_INDEX = "chunks";
 
 /**
  * Starts the offline stack: a private Redis, the API Gateway emulator running the
@@ -86,6 +99,11 @@ async function launch(options: StackOptions, started: Array<() => Promise<unknow
   const secret = devSecret(dir);
   let redis = await startPrivateRedis(dir, undefined, options.appendfsync);
   started.push(() => redis.stop());
+  const s3 = await startS3rver({ buckets: [UPLOADS_BUCKET], dir: join(dir, "s3"), port: options.s3Port });
+  started.push(() => s3.stop());
+  const vectors = await startS3VectorsEmulator({ dir: join(dir, "s3vectors"), port: options.s3VectorsPort });
+  started.push(() => vectors.stop());
+  await ensureVectorIndex({ endpoint: vectors.url, vectorBucketName: VECTOR_BUCKET, indexName: VECTOR_INDEX, dimension: 1024 });
 
   const gatewayPort = options.gatewayPort ?? 0;
   const port = gatewayPort === 0 ? await freePort() : gatewayPort;
@@ -96,6 +114,11 @@ async function launch(options: StackOptions, started: Array<() => Promise<unknow
     FERRY_DEV_SECRET: secret,
     FERRY_KEY_PREFIX: "ferry:",
     FERRY_LOG_LEVEL: options.logLevel ?? "warn",
+    FERRY_S3_URL: s3.url,
+    FERRY_UPLOADS_BUCKET: UPLOADS_BUCKET,
+    FERRY_S3VECTORS_URL: vectors.url,
+    FERRY_VECTOR_BUCKET: VECTOR_BUCKET,
+    FERRY_VECTOR_INDEX: VECTOR_INDEX,
     AWS_REGION: process.env.AWS_REGION ?? "us-east-1",
     // The SDK refuses to sign without credentials; the emulator does not check them.
     AWS_ACCESS_KEY_ID: process.env.AWS_ACCESS_KEY_ID ?? "local",
@@ -169,6 +192,8 @@ async function launch(options: StackOptions, started: Array<() => Promise<unknow
     connectionsUrl: gateway.connectionsUrl,
     dashboardUrl,
     redisUrl: redis.url,
+    s3Url: s3.url,
+    s3VectorsUrl: vectors.url,
     stage: STAGE,
     devToken: await signDevToken(secret, "dev"),
     tokenCommand: "npm run token -- <userId>",
@@ -194,6 +219,7 @@ async function launch(options: StackOptions, started: Array<() => Promise<unknow
       await gateway.close();
       const { closeRuntime } = await import("@ferry/functions/runtime");
       await closeRuntime().catch(() => {});
+      await Promise.allSettled([s3.stop(), vectors.stop()]);
       await redis.stop();
     },
   };

@@ -11,7 +11,7 @@ import { runJob } from "@ferry/core/jobs";
 import { createRuntime } from "@ferry/functions/runtime";
 
 const env = process.env;
-const runtime = createRuntime(env);
+const runtime = await createRuntime(env);
 const queues = runtime.runner.kinds.queues();
 const workers: Worker[] = [];
 const connections: Redis[] = [];

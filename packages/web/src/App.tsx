@@ -1,9 +1,14 @@
 import { useCallback, useEffect, useMemo, useState } from "react";
 import { ConnectForm } from "./components/ConnectForm/ConnectForm";
+import { Shell } from "./components/Shell/Shell";
 import { FerryProvider } from "./hooks/useFerry";
+import { useRoute } from "./hooks/useRoute";
+import { UploadsProvider } from "./hooks/useUploads";
+import { Documents } from "./pages/Documents/Documents";
 import { Jobs } from "./pages/Jobs/Jobs";
 import {
   browserDeps,
+  configuredUrl,
   discoverSettings,
   forgetSettings,
   saveSettings,
@@ -16,10 +21,14 @@ type Phase =
   | { kind: "ready"; settings: ConnectionSettings }
   | { kind: "form"; initial: PartialSettings; previous?: ConnectionSettings };
 
-/** Finds the API (build variables, then the local stack's /outputs.json, then the user), then shows the jobs page. */
+/**
+ * Finds the API (what the user pasted, build variables, the local stack's
+ * /outputs.json, else asks), then shows the page the URL's hash names.
+ */
 export function App() {
   const deps = useMemo(browserDeps, []);
   const [phase, setPhase] = useState<Phase>({ kind: "discovering" });
+  const route = useRoute();
 
   const discover = useCallback(() => {
     let current = true;
@@ -48,6 +57,7 @@ export function App() {
     return (
       <ConnectForm
         initial={phase.initial}
+        configuredUrl={configuredUrl(deps.env)}
         onConnect={(settings) => {
           saveSettings(deps.storage, settings);
           setPhase({ kind: "ready", settings: { ...settings, source: "saved" } });
@@ -68,10 +78,15 @@ export function App() {
   const { settings } = phase;
   return (
     <FerryProvider key={`${settings.url}\n${settings.token}`} settings={settings}>
-      <Jobs
-        settings={settings}
-        onChangeConnection={() => setPhase({ kind: "form", initial: settings, previous: settings })}
-      />
+      <UploadsProvider>
+        <Shell
+          settings={settings}
+          route={route}
+          onChangeConnection={() => setPhase({ kind: "form", initial: settings, previous: settings })}
+        >
+          {route === "documents" ? <Documents /> : <Jobs />}
+        </Shell>
+      </UploadsProvider>
     </FerryProvider>
   );
 }

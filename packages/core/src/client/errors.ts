@@ -53,3 +53,23 @@ export class ClientClosedError extends FerryError {
     super(message);
   }
 }
+
+/**
+ * The PUT of a file to its presigned URL failed: storage answered `status`
+ * (not 2xx), or the request never got an answer (`status` 0).
+ */
+export class UploadFailedError extends FerryError {
+  constructor(
+    readonly filename: string,
+    readonly status: number,
+    readonly detail: string | undefined,
+    options?: ErrorOptions,
+  ) {
+    super(
+      status === 0
+        ? `uploading ${filename} failed before storage answered${detail ? ` (${detail})` : ""}`
+        : `uploading ${filename} failed: storage answered HTTP ${status}${detail ? ` (${detail})` : ""}`,
+      options,
+    );
+  }
+}

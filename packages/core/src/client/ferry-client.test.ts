@@ -7,7 +7,8 @@ import { ConnectionGoneError } from "../errors";
 import { toView } from "../jobs/job";
 import { Limits, type ServerEvent } from "../protocol";
 import { memoryWorld } from "../testing/memory-world";
-import { ActionRejectedError, ClientClosedError, FrameTooLargeError } from "./errors";
+import { createServer, type IncomingHttpHeaders } from "node:http";
+import { ActionRejectedError, ClientClosedError, FrameTooLargeError, UploadFailedError } from "./errors";
 import { FerryClient, classifyHandshakeError, type ConnectionState, type FerryClientOptions } from "./ferry-client";
 
 const quiet = { warn() {} };
@@ -422,6 +423,153 @@ describe("FerryClient against a scripted peer", () => {
     const peer = await startPeer();
     const c = client({ url: peer.url, token: "good" });
     await expect(c.listJobs({ timeoutMs: 50 })).rejects.toMatchObject({ name: "RequestTimeoutError", action: "list_jobs" });
+  });
+});
+
+// ── Documents and uploads ─────────────────────────────────────────────────────
+
+/** A storage stand-in for presigned PUTs: records each request and answers with `status`. */
+async function startStorage(status = 200, body = "") {
+  const puts: Array<{ method: string; url: string; headers: IncomingHttpHeaders; body: string }> = [];
+  const server = createServer((req, res) => {
+    const chunks: Buffer[] = [];
+    req.on("data", (c: Buffer) => chunks.push(c));
+    req.on("end", () => {
+      puts.push({ method: req.method!, url: req.url!, headers: req.headers, body: Buffer.concat(chunks).toString() });
+      res.statusCode = status;
+      res.end(body);
+    });
+  });
+  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", () => resolve()));
+  cleanups.push(() => new Promise<void>((resolve) => server.close(() => resolve())));
+  return { url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`, puts };
+}
+
+/** A peer that answers the document actions the way the API does. */
+async function startDocumentsPeer(storageUrl = "http://127.0.0.1:1") {
+  return startPeer({
+    onFrame: (conn, frame) => {
+      const base = { timestamp: Date.now(), requestId: frame.requestId };
+      if (frame.action === "request_upload") {
+        if (frame.size > 50 * 1024 * 1024) {
+          return conn.send({ type: "error", ...base, code: "payload_too_large", message: `${frame.filename} is too large` });
+        }
+        conn.send({
+          type: "upload_ready",
+          ...base,
+          uploadId: `up-${frame.filename}`,
+          url: `${storageUrl}/ferry-uploads/k?X-Amz-Signature=abc`,
+          headers: { "content-type": frame.contentType },
+          expiresAt: Date.now() + 900_000,
+        });
+      } else if (frame.action === "list_documents") {
+        const all = ["d3", "d2", "d1"].map((documentId, i) => ({
+          documentId,
+          filename: `${documentId}.pdf`,
+          status: i === 0 ? ("ingesting" as const) : ("ready" as const),
+          pages: 2,
+          chunks: 4,
+          createdAt: at(10 - i),
+          updatedAt: at(10 - i),
+        }));
+        const from = frame.cursor ? Number(frame.cursor) : 0;
+        const to = from + (frame.limit ?? 50);
+        conn.send({ type: "document_list", ...base, documents: all.slice(from, to), cursor: to < all.length ? String(to) : undefined });
+      } else if (frame.action === "delete_document") {
+        if (frame.documentId === "d3") {
+          conn.send({ type: "error", ...base, code: "bad_request", message: "d3 is still ingesting; cancel its job first" });
+        } else if (frame.documentId === "nope") {
+          conn.send({ type: "error", ...base, code: "not_found", message: "document nope not found" });
+        } else {
+          conn.send({ type: "document_deleted", ...base, documentId: frame.documentId });
+        }
+      }
+    },
+  });
+}
+
+const pdf = (name: string, text = "%PDF-1.4 hello") => Object.assign(new Blob([text], { type: "application/pdf" }), { name });
+
+describe("FerryClient documents and uploads", () => {
+  it("pages through the caller's documents with the cursor", async () => {
+    const peer = await startDocumentsPeer();
+    const c = client({ url: peer.url, token: "good" });
+    const first = await c.listDocuments({ limit: 2 });
+    expect(first).toMatchObject({ type: "document_list", cursor: "2" });
+    expect(first.documents.map((d) => d.documentId)).toEqual(["d3", "d2"]);
+    const second = await c.listDocuments({ limit: 2, cursor: first.cursor });
+    expect(second.documents.map((d) => d.documentId)).toEqual(["d1"]);
+    expect(second.cursor).toBeUndefined();
+    expect(peer.connections[0]!.frames.filter((f) => f.action === "list_documents")).toEqual([
+      { action: "list_documents", limit: 2, requestId: expect.any(String) },
+      { action: "list_documents", limit: 2, cursor: "2", requestId: expect.any(String) },
+    ]);
+  });
+
+  it("deletes a document, and rejects with the server's code and message", async () => {
+    const peer = await startDocumentsPeer();
+    const c = client({ url: peer.url, token: "good" });
+    await expect(c.deleteDocument("d1")).resolves.toMatchObject({ type: "document_deleted", documentId: "d1" });
+    const ingesting = await c.deleteDocument("d3").catch((e: unknown) => e);
+    expect(ingesting).toBeInstanceOf(ActionRejectedError);
+    expect(ingesting).toMatchObject({ code: "bad_request", action: "delete_document", message: "d3 is still ingesting; cancel its job first" });
+    await expect(c.deleteDocument("nope")).rejects.toMatchObject({ code: "not_found" });
+    await expect(c.deleteDocument("")).rejects.toMatchObject({ code: "bad_request" });
+  });
+
+  it("requests an upload and returns the upload_ready answer", async () => {
+    const peer = await startDocumentsPeer();
+    const c = client({ url: peer.url, token: "good" });
+    const ready = await c.requestUpload({ filename: "a.pdf", contentType: "application/pdf", size: 10 });
+    expect(ready).toMatchObject({ type: "upload_ready", uploadId: "up-a.pdf", headers: { "content-type": "application/pdf" } });
+    await expect(c.requestUpload({ filename: "big.pdf", contentType: "application/pdf", size: 60 * 1024 * 1024 })).rejects.toMatchObject({
+      code: "payload_too_large",
+      action: "request_upload",
+    });
+  });
+
+  it("uploadFile: request_upload, then one PUT of the bytes with the signed headers", async () => {
+    const storage = await startStorage();
+    const peer = await startDocumentsPeer(storage.url);
+    const c = client({ url: peer.url, token: "good" });
+    const progress: number[] = [];
+    const uploadId = await c.uploadFile(pdf("report.pdf"), { onProgress: (p) => progress.push(p.loaded) });
+    expect(uploadId).toBe("up-report.pdf");
+    expect(storage.puts).toHaveLength(1);
+    expect(storage.puts[0]).toMatchObject({
+      method: "PUT",
+      url: "/ferry-uploads/k?X-Amz-Signature=abc",
+      body: "%PDF-1.4 hello",
+      headers: { "content-type": "application/pdf", "content-length": "14" },
+    });
+    expect(progress).toEqual([0, 14]);
+    expect(peer.connections[0]!.frames.find((f) => f.action === "request_upload")).toMatchObject({
+      filename: "report.pdf",
+      contentType: "application/pdf",
+      size: 14,
+    });
+  });
+
+  it("uploadFile: a refused PUT throws UploadFailedError with the status and storage's reason", async () => {
+    const storage = await startStorage(403, "<Error><Code>AccessDenied</Code><Message>Request has expired</Message></Error>");
+    const peer = await startDocumentsPeer(storage.url);
+    const c = client({ url: peer.url, token: "good" });
+    const error = await c.uploadFile(pdf("late.pdf")).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(UploadFailedError);
+    expect(error).toMatchObject({ status: 403, filename: "late.pdf", detail: "AccessDenied: Request has expired" });
+    expect((error as Error).message).toBe("uploading late.pdf failed: storage answered HTTP 403 (AccessDenied: Request has expired)");
+  });
+
+  it("uploadFile: the server's refusal and an abort stop it before any PUT", async () => {
+    const storage = await startStorage();
+    const peer = await startDocumentsPeer(storage.url);
+    const c = client({ url: peer.url, token: "good" });
+    const huge = Object.assign(new Blob([new Uint8Array(51 * 1024 * 1024)], { type: "application/pdf" }), { name: "huge.pdf" });
+    await expect(c.uploadFile(huge)).rejects.toMatchObject({ code: "payload_too_large" });
+    const controller = new AbortController();
+    controller.abort(new Error("user cancelled"));
+    await expect(c.uploadFile(pdf("x.pdf"), { signal: controller.signal })).rejects.toThrow("user cancelled");
+    expect(storage.puts).toHaveLength(0);
   });
 });
 

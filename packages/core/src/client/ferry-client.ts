@@ -4,6 +4,7 @@ import { JobTracker, type JobCursor, type JobState } from "./job-tracker";
 import { Listeners } from "./listeners";
 import { PendingRequests, type ActionFrame, type FrameAnswer, type JobAnswer } from "./pending-requests";
 import { randomId } from "./random-id";
+import { abortable, contentTypeOf, putToPresignedUrl, type PutOptions, type UploadableFile } from "./upload";
 
 /**
  * The part of the WHATWG `WebSocket` the client uses. Browsers' `WebSocket` and
@@ -89,6 +90,16 @@ export interface RequestOptions {
   /** Overrides the client's `requestTimeoutMs` for this request. */
   timeoutMs?: number;
 }
+
+/** What `request_upload` declares about a file; the presigned URL accepts exactly this. */
+export interface UploadRequest {
+  filename: string;
+  contentType: string;
+  /** Bytes that will be PUT. */
+  size: number;
+}
+
+export interface UploadFileOptions extends RequestOptions, Pick<PutOptions, "signal" | "onProgress" | "fetch" | "XMLHttpRequest"> {}
 
 /** Why a frame was ignored. */
 export interface InvalidFrame {
@@ -350,6 +361,74 @@ export class FerryClient {
       waiting.delete(frame.jobId);
       if (waiting.size > 0) return false;
       resolve(jobIds.flatMap((id) => this.tracker.get(id) ?? []));
+      return true;
+    });
+  }
+
+  /**
+   * Asks for a presigned URL to upload one file to. Resolves with the
+   * `upload_ready` answer; PUT the file to its `url` with exactly its `headers`
+   * (or let {@link uploadFile} do both steps).
+   *
+   * @throws {ActionRejectedError} `bad_request` (not an accepted type, 0 bytes),
+   *   `payload_too_large` (over the server's cap)
+   */
+  requestUpload(file: UploadRequest, options: RequestOptions = {}): Promise<ServerEventOf<"upload_ready">> {
+    const frame: ActionFrame = { action: "request_upload", filename: file.filename, contentType: file.contentType, size: file.size };
+    return this.#request(frame, options, (frame, resolve) => {
+      if (frame.type !== "upload_ready") return false;
+      resolve(frame);
+      return true;
+    });
+  }
+
+  /**
+   * Uploads a file straight to object storage: `request_upload`, then one PUT to
+   * the presigned URL. Resolves with the `uploadId` to submit, e.g.
+   * `submitJob("ingest_pdf", { uploadId })`. In browsers, `onProgress` reports
+   * bytes sent (through `XMLHttpRequest`); elsewhere it is called at the start
+   * and the end.
+   *
+   * @throws {ActionRejectedError} when the server refuses the upload (type, size)
+   * @throws {UploadFailedError} when storage refuses the PUT (with its HTTP status)
+   * @throws the signal's reason when `signal` aborts
+   *
+   * @example
+   * ```ts
+   * const uploadId = await client.uploadFile(input.files[0], { onProgress: (p) => bar.value = p.loaded / p.total });
+   * const { jobId } = await client.submitJob("ingest_pdf", { uploadId });
+   * ```
+   */
+  async uploadFile(file: UploadableFile, options: UploadFileOptions = {}): Promise<string> {
+    const { signal } = options;
+    signal?.throwIfAborted();
+    const request = { filename: file.name, contentType: contentTypeOf(file), size: file.size };
+    const ready = await abortable(this.requestUpload(request, options), signal);
+    await putToPresignedUrl(ready, file, options);
+    return ready.uploadId;
+  }
+
+  /** One page of the caller's documents, newest first; pass the answer's `cursor` back for the next one. */
+  listDocuments(page: RequestOptions & { limit?: number; cursor?: string } = {}): Promise<ServerEventOf<"document_list">> {
+    const frame: ActionFrame = { action: "list_documents", limit: page.limit, cursor: page.cursor };
+    return this.#request(frame, page, (frame, resolve) => {
+      if (frame.type !== "document_list") return false;
+      resolve(frame);
+      return true;
+    });
+  }
+
+  /**
+   * Deletes a document: its vectors, its file and its record. Resolves with the
+   * `document_deleted` answer once all three are gone.
+   *
+   * @throws {ActionRejectedError} `not_found` (unknown or someone else's),
+   *   `bad_request` (still ingesting: cancel its job first)
+   */
+  deleteDocument(documentId: string, options: RequestOptions = {}): Promise<ServerEventOf<"document_deleted">> {
+    return this.#request({ action: "delete_document", documentId }, options, (frame, resolve) => {
+      if (frame.type !== "document_deleted") return false;
+      resolve(frame);
       return true;
     });
   }

@@ -2,7 +2,7 @@ import { z } from "zod";
 import { NonRetryableJobError } from "../errors";
 import { defineJobKind, type JobContext } from "../jobs/kinds";
 import type { BlobStore, DocumentCatalog, DocumentRecord, Embedder, VectorIndex, VectorRecord } from "../ports";
-import { BoilerplateDetector, chunkPage, cleanPageText, openPdf, type PdfDocument } from "../documents";
+import { chunkPage, cleanPageText, learnBoilerplate, openPdf, type PdfDocument } from "../documents";
 import { formatBytes } from "./uploads";
 
 export const IngestPdfInput = z.object({ uploadId: z.string().min(1).max(128) }).strict();
@@ -36,9 +36,6 @@ export interface IngestDeps {
   /** Chunks embedded and written per batch; a checkpoint follows each batch. */
   batchChunks?: number;
 }
-
-/** Pages read to learn the running headers and footers before ingesting. */
-const BOILERPLATE_SAMPLE = 12;
 
 /**
  * `ingest_pdf {uploadId}`: extracts a user's uploaded PDF page by page with pdf.js,
@@ -100,10 +97,12 @@ export function ingestPdfJob(deps: IngestDeps) {
       let pdf: PdfDocument | undefined;
       try {
         pdf = await openPdf(bytes, { logger: ctx.logger });
+        if (pdf.pageCount === 0) throw new NonRetryableJobError(`${upload.filename} is a PDF with no pages; there is nothing to ingest`, "invalid_input");
         const title = pdf.info.title?.trim() || undefined;
         Object.assign(record, { title, pages: pdf.pageCount });
         await deps.catalog.putDocument(record);
 
+        // Learned from pages spread over the whole file, so every attempt strips the same lines.
         const detector = await learnBoilerplate(pdf);
         const cp: IngestCheckpoint = ctx.checkpoint ?? { nextPage: 1, chunks: 0, skippedPages: [], pageErrors: [] };
         if (ctx.checkpoint) ctx.progress({ stage: "resume", message: `Resuming at page ${cp.nextPage} of ${pdf.pageCount}`, progress: percent(cp.nextPage - 1, pdf.pageCount) });
@@ -136,7 +135,7 @@ export function ingestPdfJob(deps: IngestDeps) {
             cp.skippedPages.push(page.page);
             if (page.error) cp.pageErrors.push(`page ${page.page}: ${page.error}`);
           } else {
-            const text = cleanPageText(page.text, detector);
+            const text = cleanPageText(page.text, detector, page.page);
             for (const chunk of chunkPage(text, { maxChars: Math.min(2_000, deps.embedder.maxInputChars) })) pending.push({ page: page.page, text: chunk });
           }
           ctx.progress({
@@ -166,15 +165,6 @@ export function ingestPdfJob(deps: IngestDeps) {
 
 /** 10–95 % across the pages; the rest is download and finishing. */
 const percent = (done: number, total: number) => Math.round(10 + (85 * done) / Math.max(1, total));
-
-async function learnBoilerplate(pdf: PdfDocument): Promise<BoilerplateDetector> {
-  const sample: string[] = [];
-  for await (const page of pdf.pages(1)) {
-    if (page.hasTextLayer) sample.push(page.text);
-    if (page.page >= BOILERPLATE_SAMPLE) break;
-  }
-  return BoilerplateDetector.learn(sample);
-}
 
 function describeSkipped(cp: IngestCheckpoint, pages: number): string[] {
   if (!cp.skippedPages.length) return [];

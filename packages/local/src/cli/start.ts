@@ -20,6 +20,8 @@ Ferry is running offline.
   WebSocket API    ${o.websocketUrl}?token=<jwt>
   @connections     ${o.connectionsUrl}
   Redis            ${o.redisUrl}
+  S3 (uploads)     ${o.s3Url}
+  S3 Vectors       ${o.s3VectorsUrl}
   Outputs          .local/outputs.json
 
   Dev token (user "dev"; more with \`${o.tokenCommand}\`):

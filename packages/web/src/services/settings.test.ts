@@ -44,6 +44,33 @@ describe("settings discovery", () => {
     expect(notFound.settings).toBeUndefined();
   });
 
+  it("prefers VITE_FERRY_WS_URL, as the deployed site sets it, over VITE_WS_URL", async () => {
+    const found = await discoverSettings({
+      env: { VITE_FERRY_WS_URL: " wss://new.example.com/prod ", VITE_WS_URL: "wss://old.example.com/prod", VITE_DEV_TOKEN: "t" },
+      fetch: offline,
+      storage: undefined,
+    });
+    expect(found.settings).toEqual({ url: "wss://new.example.com/prod", token: "t", source: "env" });
+  });
+
+  it("on AWS (a URL, no token, no outputs.json) asks only for a token, and keeps it for the session", async () => {
+    const storage = memoryStorage();
+    const env = { VITE_FERRY_WS_URL: "wss://api.example.com/prod" };
+    // A static site answers /outputs.json with its index page.
+    const html: DiscoveryDeps["fetch"] = async () => ({ ok: true, json: async () => JSON.parse("<!doctype html>") });
+    const first = await discoverSettings({ env, fetch: html, storage });
+    expect(first).toEqual({ settings: undefined, partial: { url: "wss://api.example.com/prod", token: undefined } });
+    saveSettings(storage, { url: "wss://api.example.com/prod", token: "jwt" });
+    expect((await discoverSettings({ env, fetch: html, storage })).settings).toEqual({ url: "wss://api.example.com/prod", token: "jwt", source: "saved" });
+  });
+
+  it("uses outputs.json's dev token only for the API the build names, if it names one", async () => {
+    const local = await discoverSettings({ env: { VITE_FERRY_WS_URL: "ws://127.0.0.1:4000/local/" }, fetch: serving(outputs), storage: undefined });
+    expect(local.settings).toEqual({ url: "ws://127.0.0.1:4000/local", token: "tok", source: "outputs" });
+    const other = await discoverSettings({ env: { VITE_FERRY_WS_URL: "wss://api.example.com/dev" }, fetch: serving(outputs), storage: undefined });
+    expect(other).toEqual({ settings: undefined, partial: { url: "wss://api.example.com/dev", token: undefined } });
+  });
+
   it("uses what the user pasted this session first, until forgotten", async () => {
     const storage = memoryStorage();
     saveSettings(storage, { url: "ws://10.0.0.1:9/x", token: "mine" });

@@ -13,7 +13,7 @@ export interface PartialSettings {
 }
 
 export interface DiscoveryDeps {
-  env: { VITE_WS_URL?: string; VITE_DEV_TOKEN?: string };
+  env: { VITE_FERRY_WS_URL?: string; VITE_WS_URL?: string; VITE_DEV_TOKEN?: string };
   fetch: (url: string) => Promise<{ ok: boolean; json(): Promise<unknown> }>;
   storage: Pick<Storage, "getItem" | "setItem" | "removeItem"> | undefined;
 }
@@ -51,11 +51,20 @@ function readSaved(storage: DiscoveryDeps["storage"]): { url: string; token: str
   return undefined;
 }
 
+/** The API URL the build configured: `VITE_FERRY_WS_URL`, else the older `VITE_WS_URL`; undefined when neither is a ws(s) URL. */
+export function configuredUrl(env: DiscoveryDeps["env"]): string | undefined {
+  return [env.VITE_FERRY_WS_URL, env.VITE_WS_URL].map((u) => u?.trim()).find((u): u is string => !!u && isWebSocketUrl(u));
+}
+
 /**
- * Finds the API: what the user pasted this session, else the `VITE_WS_URL` and
- * `VITE_DEV_TOKEN` build variables, else `/outputs.json` served by the offline
- * stack's dev server. Returns what it could not complete as `partial` so the
- * form can be prefilled.
+ * Finds the API, first match wins:
+ * 1. what the user pasted this session (`sessionStorage`);
+ * 2. the build variables: `VITE_FERRY_WS_URL` (what the deployed site gets; the
+ *    older `VITE_WS_URL` is read too) with `VITE_DEV_TOKEN`;
+ * 3. `/outputs.json`, served by the offline stack's dev server with a dev token,
+ *    unless a build URL names another API (its dev token would not be valid there);
+ * 4. nothing complete: `partial` prefills the form, which then only needs a token
+ *    when the build gave the URL (on AWS there is no `/outputs.json`).
  */
 export async function discoverSettings(
   deps: DiscoveryDeps,
@@ -63,18 +72,22 @@ export async function discoverSettings(
   const saved = readSaved(deps.storage);
   if (saved) return { settings: { ...saved, source: "saved" } };
 
-  const envUrl = deps.env.VITE_WS_URL?.trim() || undefined;
+  const envUrl = configuredUrl(deps.env);
   const envToken = deps.env.VITE_DEV_TOKEN?.trim() || undefined;
-  if (envUrl && envToken && isWebSocketUrl(envUrl)) return { settings: { url: envUrl, token: envToken, source: "env" } };
+  if (envUrl && envToken) return { settings: { url: envUrl, token: envToken, source: "env" } };
 
   try {
     const response = await deps.fetch("/outputs.json");
     const outputs = response.ok ? parseOutputs(await response.json()) : undefined;
-    if (outputs) return { settings: { ...outputs, source: "outputs" } };
+    if (outputs && (!envUrl || sameUrl(outputs.url, envUrl))) return { settings: { ...outputs, source: "outputs" } };
   } catch {
-    // no local stack behind this server
+    // no local stack behind this server (a static site answers with its index page, which is not JSON)
   }
   return { settings: undefined, partial: { url: envUrl, token: envToken } };
+}
+
+function sameUrl(a: string, b: string): boolean {
+  return a.replace(/\/+$/, "") === b.replace(/\/+$/, "");
 }
 
 /** Remembers settings typed into the form for this browser session (not across sessions: it holds a token). */

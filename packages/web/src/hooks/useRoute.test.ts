@@ -1,0 +1,12 @@
+import { describe, expect, it } from "vitest";
+import { routeHref, routeOf } from "./useRoute";
+
+describe("routes", () => {
+  it("reads the page from the hash, defaulting to jobs", () => {
+    expect(routeOf("")).toBe("jobs");
+    expect(routeOf("#/")).toBe("jobs");
+    expect(routeOf(routeHref.documents)).toBe("documents");
+    expect(routeOf("#documents/")).toBe("documents");
+    expect(routeOf("#/documents/x")).toBe("jobs");
+  });
+});
