@@ -3,7 +3,7 @@ import { learnBoilerplate } from "./boilerplate";
 import { type Chunk, ChunkOptions, Chunker, chunkPage, chunkSpans, splitSentences } from "./chunker";
 import { openPdf } from "./pdf-text";
 import { cleanPageText } from "./text-cleanup";
-import { HAS_PDFS, NO_PDFS_MESSAGE, readPdf } from "./test-pdfs";
+import { HAS_PDFS, NO_PDFS_MESSAGE, readPdf } from "../testing/pdf-fixtures";
 
 const sentences = (text: string, locale?: string) => splitSentences(text, locale).map((s) => text.slice(s.start, s.end));
 

@@ -7,7 +7,7 @@ import { type TextRun, buildPageText } from "./page-text";
 import { type PdfPage, openPdf } from "./pdf-text";
 import { learnBoilerplate } from "./boilerplate";
 import { cleanPageText, collapseWhitespace } from "./text-cleanup";
-import { HAS_PDFS, NO_PDFS_MESSAGE, listPdfs, makePdf, readPdf } from "./test-pdfs";
+import { HAS_PDFS, NO_PDFS_MESSAGE, listPdfs, makePdf, readPdf } from "../testing/pdf-fixtures";
 
 async function allPages(bytes: Uint8Array, password?: string): Promise<{ pageCount: number; pages: PdfPage[] }> {
   const pdf = await openPdf(bytes, password === undefined ? {} : { password });

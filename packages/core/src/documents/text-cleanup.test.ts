@@ -2,7 +2,7 @@ import { describe, expect, it } from "vitest";
 import { BoilerplateDetector, learnBoilerplate, samplePages, stripBoilerplate } from "./boilerplate";
 import { openPdf } from "./pdf-text";
 import { cleanPageText, collapseWhitespace, joinLines, normalizeCharacters } from "./text-cleanup";
-import { HAS_PDFS, NO_PDFS_MESSAGE, readPdf } from "./test-pdfs";
+import { HAS_PDFS, NO_PDFS_MESSAGE, readPdf } from "../testing/pdf-fixtures";
 
 describe("normalizeCharacters", () => {
   it("expands ligatures and applies NFKC", () => {

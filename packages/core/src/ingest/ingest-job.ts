@@ -53,6 +53,15 @@ export interface IngestDeps {
  *   `delete_document` always knows every key that may exist.
  * - The document id is the upload id: ingesting the same upload again replaces it.
  */
+/**
+ * Chunk size. Smaller chunks match a sentence-sized query more precisely: over the
+ * shared corpus's 17 ground-truth quotes the offline embedder finds the right page in
+ * the top 5 for 16 of 17 with ~1,000-character chunks and for 17 of 17 with ~600
+ * (questions: hit@5 9 → 10, MRR 0.32 → 0.46). Titan's limit is far above either.
+ */
+const CHUNK_TARGET_CHARS = 600;
+const CHUNK_MAX_CHARS = 1_500;
+
 export function ingestPdfJob(deps: IngestDeps) {
   const batchChunks = deps.batchChunks ?? 32;
 
@@ -136,7 +145,9 @@ export function ingestPdfJob(deps: IngestDeps) {
             if (page.error) cp.pageErrors.push(`page ${page.page}: ${page.error}`);
           } else {
             const text = cleanPageText(page.text, detector, page.page);
-            for (const chunk of chunkPage(text, { maxChars: Math.min(2_000, deps.embedder.maxInputChars) })) pending.push({ page: page.page, text: chunk });
+            for (const chunk of chunkPage(text, { targetChars: CHUNK_TARGET_CHARS, maxChars: Math.min(CHUNK_MAX_CHARS, deps.embedder.maxInputChars) })) {
+              pending.push({ page: page.page, text: chunk });
+            }
           }
           ctx.progress({
             stage: "extracting",
