@@ -44,8 +44,10 @@ export interface PdfDocument {
   /**
    * Pages `fromPage…pageCount` in order, extracted one at a time as the consumer pulls,
    * each page's resources released before the next is read; start later to resume.
+   * `preloaded` pages (read earlier, e.g. to learn headers) are yielded as they are,
+   * not extracted again.
    */
-  pages(fromPage?: number): AsyncIterable<PdfPage>;
+  pages(fromPage?: number, preloaded?: ReadonlyMap<number, PdfPage>): AsyncIterable<PdfPage>;
   /** One page, 1-based, for sampling; released like the pages of `pages()`. */
   page(n: number): Promise<PdfPage>;
   close(): Promise<void>;
@@ -175,11 +177,16 @@ class PdfJsReader implements PdfDocument {
     this.pageCount = doc.numPages;
   }
 
-  async *pages(fromPage = 1): AsyncGenerator<PdfPage> {
+  async *pages(fromPage = 1, preloaded?: ReadonlyMap<number, PdfPage>): AsyncGenerator<PdfPage> {
     const every = this.options.cleanupEvery ?? 100;
     let sinceCleanup = 0;
     for (let n = Math.max(1, Math.floor(fromPage)); n <= this.pageCount; n++) {
       if (this.#closed) throw new Error("the PDF was closed while its pages were being read");
+      const known = preloaded?.get(n);
+      if (known) {
+        yield known;
+        continue;
+      }
       const page = await this.#readPage(n);
       if (++sinceCleanup >= every) {
         sinceCleanup = 0;

@@ -2,7 +2,7 @@ import { z } from "zod";
 import { NonRetryableJobError } from "../errors";
 import { defineJobKind, type JobContext } from "../jobs/kinds";
 import type { BlobStore, DocumentCatalog, DocumentRecord, Embedder, VectorIndex, VectorRecord } from "../ports";
-import { chunkPage, cleanPageText, learnBoilerplate, openPdf, type PdfDocument } from "../documents";
+import { chunkPage, cleanPageText, learnBoilerplate, openPdf, type PdfDocument, type PdfPage } from "../documents";
 import { formatBytes } from "./uploads";
 
 export const IngestPdfInput = z.object({ uploadId: z.string().min(1).max(128) }).strict();
@@ -112,7 +112,10 @@ export function ingestPdfJob(deps: IngestDeps) {
         await deps.catalog.putDocument(record);
 
         // Learned from pages spread over the whole file, so every attempt strips the same lines.
-        const detector = await learnBoilerplate(pdf);
+        // The pages read for it are kept (at most the sample's size) and not extracted twice.
+        const sampled = new Map<number, PdfPage>();
+        const doc = pdf;
+        const detector = await learnBoilerplate({ pageCount: doc.pageCount, page: async (n) => sampled.set(n, await doc.page(n)).get(n)! });
         const cp: IngestCheckpoint = ctx.checkpoint ?? { nextPage: 1, chunks: 0, skippedPages: [], pageErrors: [] };
         if (ctx.checkpoint) ctx.progress({ stage: "resume", message: `Resuming at page ${cp.nextPage} of ${pdf.pageCount}`, progress: percent(cp.nextPage - 1, pdf.pageCount) });
 
@@ -138,7 +141,8 @@ export function ingestPdfJob(deps: IngestDeps) {
           await ctx.saveCheckpoint({ ...cp });
         };
 
-        for await (const page of pdf.pages(cp.nextPage)) {
+        for await (const page of pdf.pages(cp.nextPage, sampled)) {
+          sampled.delete(page.page);
           ctx.signal.throwIfAborted();
           if (!page.hasTextLayer) {
             cp.skippedPages.push(page.page);
