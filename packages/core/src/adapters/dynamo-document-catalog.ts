@@ -2,7 +2,7 @@ import type { DynamoDBClient } from "@aws-sdk/client-dynamodb";
 import { DeleteCommand, DynamoDBDocumentClient, GetCommand, PutCommand, QueryCommand } from "@aws-sdk/lib-dynamodb";
 import { z } from "zod";
 import type { DocumentCatalog, DocumentRecord, UploadRecord } from "../ports";
-import { pageDocuments } from "./document-catalog-paging";
+import { DocumentRecordSchema as Document, UploadRecordSchema as Upload, pageDocuments } from "./document-catalog-records";
 import { translatingSend } from "./dynamo-errors";
 import { JobsKeys } from "./dynamo-tables";
 
@@ -12,31 +12,7 @@ export interface DynamoDocumentCatalogOptions {
   tableName: string;
 }
 
-const Upload = z.object({
-  uploadId: z.string(),
-  owner: z.string(),
-  key: z.string(),
-  filename: z.string(),
-  contentType: z.string(),
-  size: z.number(),
-  createdAt: z.number(),
-  expiresAt: z.number(),
-});
 
-const Document = z.object({
-  documentId: z.string(),
-  owner: z.string(),
-  uploadId: z.string(),
-  filename: z.string(),
-  title: z.string().optional(),
-  status: z.enum(["ingesting", "ready", "failed"]),
-  pages: z.number(),
-  chunks: z.number(),
-  embedder: z.string(),
-  jobId: z.string().optional(),
-  createdAt: z.number(),
-  updatedAt: z.number(),
-});
 
 const Item = z.object({ data: z.string() });
 
@@ -74,7 +50,7 @@ export class DynamoDocumentCatalog implements DocumentCatalog {
 
   async getDocument(owner: string, documentId: string): Promise<DocumentRecord | undefined> {
     const { Item: item } = await this.#send(new GetCommand({ TableName: this.#table, Key: JobsKeys.document(owner, documentId), ConsistentRead: true }));
-    return item ? (Document.parse(JSON.parse(Item.parse(item).data)) as DocumentRecord) : undefined;
+    return item ? Document.parse(JSON.parse(Item.parse(item).data)) : undefined;
   }
 
   async listDocuments(owner: string, page: { limit: number; cursor?: string }) {
@@ -90,7 +66,7 @@ export class DynamoDocumentCatalog implements DocumentCatalog {
           ConsistentRead: true,
         }),
       );
-      for (const item of out.Items ?? []) all.push(Document.parse(JSON.parse(Item.parse(item).data)) as DocumentRecord);
+      for (const item of out.Items ?? []) all.push(Document.parse(JSON.parse(Item.parse(item).data)));
       start = out.LastEvaluatedKey;
     } while (start);
     return pageDocuments(all, page);

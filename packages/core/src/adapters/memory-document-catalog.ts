@@ -1,5 +1,5 @@
 import type { DocumentCatalog, DocumentRecord, UploadRecord } from "../ports";
-import { pageDocuments } from "./document-catalog-paging";
+import { pageDocuments } from "./document-catalog-records";
 
 /** `DocumentCatalog` in process memory, for unit tests. */
 export class MemoryDocumentCatalog implements DocumentCatalog {

@@ -1,33 +1,8 @@
 import type { Redis } from "ioredis";
-import { z } from "zod";
 import type { DocumentCatalog, DocumentRecord, UploadRecord } from "../ports";
-import { pageDocuments } from "./document-catalog-paging";
+import { DocumentRecordSchema as Document, UploadRecordSchema as Upload, pageDocuments } from "./document-catalog-records";
 
-const Upload = z.object({
-  uploadId: z.string(),
-  owner: z.string(),
-  key: z.string(),
-  filename: z.string(),
-  contentType: z.string(),
-  size: z.number(),
-  createdAt: z.number(),
-  expiresAt: z.number(),
-});
 
-const Document = z.object({
-  documentId: z.string(),
-  owner: z.string(),
-  uploadId: z.string(),
-  filename: z.string(),
-  title: z.string().optional(),
-  status: z.enum(["ingesting", "ready", "failed"]),
-  pages: z.number(),
-  chunks: z.number(),
-  embedder: z.string(),
-  jobId: z.string().optional(),
-  createdAt: z.number(),
-  updatedAt: z.number(),
-});
 
 /**
  * `DocumentCatalog` on Redis: an upload is a JSON string that expires with it; an
@@ -61,11 +36,11 @@ export class RedisDocumentCatalog implements DocumentCatalog {
 
   async getDocument(owner: string, documentId: string) {
     const raw = await this.redis.hget(this.#docs(owner), documentId);
-    return raw ? (Document.parse(JSON.parse(raw)) as DocumentRecord) : undefined;
+    return raw ? Document.parse(JSON.parse(raw)) : undefined;
   }
 
   async listDocuments(owner: string, page: { limit: number; cursor?: string }) {
-    const all = Object.values(await this.redis.hgetall(this.#docs(owner))).map((raw) => Document.parse(JSON.parse(raw)) as DocumentRecord);
+    const all = Object.values(await this.redis.hgetall(this.#docs(owner))).map((raw) => Document.parse(JSON.parse(raw)));
     return pageDocuments(all, page);
   }
 

@@ -2,6 +2,6 @@
  * Documents: uploads, the `ingest_pdf` job and the document actions.
  * @module
  */
-export { ingestPdfJob, IngestPdfInput, compactRanges, type IngestDeps, type IngestPdfResult } from "./ingest-job";
+export { ingestPdfJob, IngestPdfInput, compactRanges, type IngestDeps } from "./ingest-job";
 export { DocumentService, chunkKeys, toDocumentView, type DocumentServiceDeps } from "./document-service";
 export { UploadOptions, uploadKey, formatBytes } from "./uploads";

@@ -3,20 +3,12 @@ import { NonRetryableJobError } from "../errors";
 import { defineJobKind, type JobContext } from "../jobs/kinds";
 import type { BlobStore, DocumentCatalog, DocumentRecord, Embedder, VectorIndex, VectorRecord } from "../ports";
 import { chunkPage, cleanPageText, learnBoilerplate, openPdf, type PdfDocument, type PdfPage } from "../documents";
+import type { IngestPdfResult } from "../protocol";
 import { formatBytes } from "./uploads";
 
 export const IngestPdfInput = z.object({ uploadId: z.string().min(1).max(128) }).strict();
 export type IngestPdfInput = z.infer<typeof IngestPdfInput>;
 
-export interface IngestPdfResult {
-  documentId: string;
-  title?: string;
-  pages: number;
-  chunks: number;
-  /** Pages with no text layer (scanned images, blank pages) or that could not be read. */
-  skippedPages: number[];
-  warnings: string[];
-}
 
 /** Where a retried or handed-over run starts again: everything before `nextPage` is in the index. */
 interface IngestCheckpoint {

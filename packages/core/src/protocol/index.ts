@@ -6,3 +6,4 @@
 export * from "./actions";
 export * from "./events";
 export * from "./limits";
+export * from "./results";

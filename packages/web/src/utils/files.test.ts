@@ -43,7 +43,7 @@ describe("files", () => {
   });
 
   it("reads an ingest_pdf result, and nothing else", () => {
-    expect(parseIngestResult({ documentId: "d", pages: 3, chunks: 4, skippedPages: [2, "x"], warnings: ["w", 1], title: " " })).toEqual({
+    expect(parseIngestResult({ documentId: "d", pages: 3, chunks: 4, skippedPages: [2], warnings: ["w"], title: " " })).toEqual({
       documentId: "d",
       title: undefined,
       pages: 3,
@@ -51,6 +51,7 @@ describe("files", () => {
       skippedPages: [2],
       warnings: ["w"],
     });
+    expect(parseIngestResult({ documentId: "d", pages: 3, chunks: 4, skippedPages: [2, "x"], warnings: [] })).toBeUndefined();
     expect(parseIngestResult({ steps: 3 })).toBeUndefined();
     expect(parseIngestResult("done")).toBeUndefined();
   });

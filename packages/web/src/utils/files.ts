@@ -1,3 +1,4 @@
+import { IngestPdfResult, type IngestPdfResult as IngestResult } from "@ferry/core/protocol";
 import type { UploadItem } from "../services/uploads";
 
 /**
@@ -31,29 +32,13 @@ export function uploadProblem(file: { name: string; type: string; size: number }
   return undefined;
 }
 
-/** The result of an `ingest_pdf` job, as the dashboard shows it. */
-export interface IngestResult {
-  documentId: string;
-  title?: string;
-  pages: number;
-  chunks: number;
-  skippedPages: number[];
-  warnings: string[];
-}
+export type { IngestResult };
 
-/** Reads a job's `result` as an ingest result; undefined when it is not one. */
+/** Reads a job's `result` as an ingest result (the wire schema); undefined when it is not one. */
 export function parseIngestResult(value: unknown): IngestResult | undefined {
-  if (!value || typeof value !== "object") return undefined;
-  const r = value as Record<string, unknown>;
-  if (typeof r.documentId !== "string" || typeof r.pages !== "number" || typeof r.chunks !== "number") return undefined;
-  return {
-    documentId: r.documentId,
-    title: typeof r.title === "string" && r.title.trim() ? r.title : undefined,
-    pages: r.pages,
-    chunks: r.chunks,
-    skippedPages: Array.isArray(r.skippedPages) ? r.skippedPages.filter((p): p is number => typeof p === "number") : [],
-    warnings: Array.isArray(r.warnings) ? r.warnings.filter((w): w is string => typeof w === "string") : [],
-  };
+  const parsed = IngestPdfResult.safeParse(value);
+  if (!parsed.success) return undefined;
+  return { ...parsed.data, title: parsed.data.title?.trim() || undefined };
 }
 
 /** `1 page`, `12 pages`. */
