@@ -25,3 +25,4 @@ export { DocumentError, EmptyFileError, NotAPdfError, PdfDamagedError, PdfEncryp
 export { cleanPageText, collapseWhitespace, joinLines, normalizeCharacters } from "./text-cleanup";
 export { BoilerplateDetector, BoilerplateOptions, learnBoilerplate, samplePages, stripBoilerplate, type BoilerplateState, type PageKeys, type PageText } from "./boilerplate";
 export { ChunkOptions, Chunker, chunkPage, chunkSpans, splitSentences, type Chunk, type ResolvedChunkOptions, type Span } from "./chunker";
+export { looksGarbled } from "./text-quality";

@@ -2,7 +2,7 @@ import { z } from "zod";
 import { NonRetryableJobError } from "../errors";
 import { defineJobKind, type JobContext } from "../jobs/kinds";
 import type { BlobStore, DocumentCatalog, DocumentRecord, Embedder, VectorIndex, VectorRecord } from "../ports";
-import { chunkPage, cleanPageText, learnBoilerplate, openPdf, type PdfDocument, type PdfPage } from "../documents";
+import { chunkPage, cleanPageText, learnBoilerplate, looksGarbled, openPdf, type PdfDocument, type PdfPage } from "../documents";
 import type { IngestPdfResult } from "../protocol";
 import { formatBytes } from "./uploads";
 
@@ -15,6 +15,8 @@ interface IngestCheckpoint {
   nextPage: number;
   chunks: number;
   skippedPages: number[];
+  /** Skipped because their text layer looks like noise (a subset of `skippedPages`). */
+  garbledPages?: number[];
   pageErrors: string[];
 }
 
@@ -136,11 +138,12 @@ export function ingestPdfJob(deps: IngestDeps) {
         for await (const page of pdf.pages(cp.nextPage, sampled)) {
           sampled.delete(page.page);
           ctx.signal.throwIfAborted();
-          if (!page.hasTextLayer) {
+          const text = page.hasTextLayer ? cleanPageText(page.text, detector, page.page) : "";
+          if (!page.hasTextLayer || looksGarbled(text)) {
             cp.skippedPages.push(page.page);
             if (page.error) cp.pageErrors.push(`page ${page.page}: ${page.error}`);
+            else if (page.hasTextLayer) (cp.garbledPages ??= []).push(page.page);
           } else {
-            const text = cleanPageText(page.text, detector, page.page);
             for (const chunk of chunkPage(text, { targetChars: CHUNK_TARGET_CHARS, maxChars: Math.min(CHUNK_MAX_CHARS, deps.embedder.maxInputChars) })) {
               pending.push({ page: page.page, text: chunk });
             }
@@ -175,15 +178,18 @@ const percent = (done: number, total: number) => Math.round(10 + (85 * done) / M
 
 function describeSkipped(cp: IngestCheckpoint, pages: number): string[] {
   if (!cp.skippedPages.length) return [];
-  const list = compactRanges(cp.skippedPages);
-  const all = cp.skippedPages.length === pages;
-  return [
-    all
-      ? `no page has a text layer (a scanned document?); nothing could be indexed without OCR`
-      : `${cp.skippedPages.length === 1 ? "page" : "pages"} ${list} ${cp.skippedPages.length === 1 ? "has" : "have"} no text layer (scanned images or blank) and ${cp.skippedPages.length === 1 ? "was" : "were"} skipped`,
-    ...cp.pageErrors,
-  ];
+  const garbled = new Set(cp.garbledPages ?? []);
+  const noText = cp.skippedPages.filter((p) => !garbled.has(p) && !cp.pageErrors.some((e) => e.startsWith(`page ${p}:`)));
+  const warnings: string[] = [];
+  if (noText.length === pages) warnings.push("no page has a text layer (a scanned document?); nothing could be indexed without OCR");
+  else if (noText.length) warnings.push(`${pagesPhrase(noText)} no text layer (scanned images or blank) and ${noText.length === 1 ? "was" : "were"} skipped`);
+  if (garbled.size) {
+    warnings.push(`${pagesPhrase([...garbled])} a text layer that reads as noise (fonts without a Unicode map, or a bad OCR layer) and ${garbled.size === 1 ? "was" : "were"} skipped`);
+  }
+  return [...warnings, ...cp.pageErrors];
 }
+
+const pagesPhrase = (pages: number[]) => `${pages.length === 1 ? "page" : "pages"} ${compactRanges(pages)} ${pages.length === 1 ? "has" : "have"}`;
 
 /** `[1,2,3,7,9,10]` → `"1–3, 7, 9–10"`. */
 export function compactRanges(pages: number[]): string {
