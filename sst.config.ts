@@ -28,6 +28,9 @@ export default $config({
       args.architecture ??= "arm64";
       args.runtime ??= "nodejs22.x";
       args.logging ??= { retention: settings.logRetention };
+      // pdf.js (9 MB) is loaded lazily and only by the ingest worker, which installs it
+      // (infra/workers.ts); every other function leaves it out of its bundle.
+      args.nodejs ??= { esbuild: { external: ["pdfjs-dist"] } };
     });
 
     const storage = await import("./infra/storage");

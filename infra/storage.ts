@@ -31,14 +31,18 @@ export const jobs = new sst.aws.Dynamo("Jobs", {
 });
 
 /**
- * Browser uploads (presigned PUT) and server-written objects. Objects under
- * `uploads/` that nobody ingested expire; keep anything meant to last under
- * another prefix. CORS comes from {@link allowBrowserUploads}, because the
+ * Browser uploads (presigned PUT) and server-written objects: `uploads/` (expires:
+ * only uploads nobody ingested stay there), `documents/` (ingested PDFs, kept until
+ * the user deletes the document) and `results/` (results too large for one
+ * message, expiring with their job). CORS comes from {@link allowBrowserUploads}, because the
  * allowed origin (the dashboard's URL) exists only once `web.ts` has run.
  */
 export const uploads = new sst.aws.Bucket("Uploads", {
   cors: false,
-  lifecycle: [{ id: "expire-abandoned-uploads", prefix: "uploads/", expiresIn: days(settings.uploads.expireAfterDays) }],
+  lifecycle: [
+    { id: "expire-abandoned-uploads", prefix: "uploads/", expiresIn: days(settings.uploads.expireAfterDays) },
+    { id: "expire-large-results", prefix: "results/", expiresIn: days(settings.uploads.resultsExpireAfterDays) },
+  ],
 });
 
 /**

@@ -1,3 +1,5 @@
+import { defaultApiOptions } from "../../packages/core/src/api/api";
+import { defaultRunnerOptions } from "../../packages/core/src/jobs/runner";
 import { describe, expect, it } from "vitest";
 import {
   API_GATEWAY_INTEGRATION_TIMEOUT_SECONDS,
@@ -41,9 +43,10 @@ describe("stageSettings: queues and workers", () => {
     expect(api.timeoutSeconds).toBeLessThanOrEqual(900);
   });
 
-  it.each(STAGES)("%s: a message moves to the DLQ after 3 receives, one job per invocation", (stage) => {
+  it.each(STAGES)("%s: a message moves to the DLQ after 3 attempts plus the receive that records a crash, one job per invocation", (stage) => {
     for (const [, w] of workersOf(stage)) {
-      expect(w.maxReceiveCount).toBe(3);
+      expect(w.maxReceiveCount).toBe(4);
+      expect(w.maxReceiveCount).toBe(defaultRunnerOptions.maxAttempts + 1);
       expect(w.batchSize).toBe(1);
     }
   });
@@ -107,6 +110,8 @@ describe("stageSettings: retention and protection", () => {
     expect(dev.logRetention).toBe("1 week");
     expect(prod.uploads.expireAfterDays * 86_400).toBeGreaterThanOrEqual(prod.workers.ingest.dlqRetentionSeconds);
     expect(dev.uploads.expireAfterDays).toBeGreaterThanOrEqual(1);
+    // A large result's object lives as long as the job record that links it.
+    for (const st of [prod, dev]) expect(st.uploads.resultsExpireAfterDays * 86_400).toBe(defaultApiOptions.jobTtlSeconds);
   });
 
   it("rejects stage names SST and AWS resource names cannot carry", () => {

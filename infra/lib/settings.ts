@@ -20,6 +20,22 @@ export const API_GATEWAY_INTEGRATION_TIMEOUT_SECONDS = 29;
 /** AWS's advice for SQS-fed Lambdas: visibility timeout ≥ 6 × the function timeout. */
 export const VISIBILITY_TIMEOUT_FACTOR = 6;
 
+/** Days a job and its log are kept after their last event (core's `defaultApiOptions.jobTtlSeconds`). */
+export const JOB_RETENTION_DAYS = 7;
+
+/** Attempts a job gets before `job_failed` (core's `defaultRunnerOptions.maxAttempts`). */
+export const JOB_ATTEMPTS = 3;
+
+/**
+ * Receives before SQS moves a message to the DLQ: one per attempt, plus one. Each
+ * attempt is one receive (a retry makes the same message visible again), so after
+ * 3 attempts that *crashed* (out of memory, killed, past the Lambda timeout) there
+ * would be no receive left to say so, and the job would stay `processing`. The 4th
+ * receive only records that failure (`runJob` refuses a 4th attempt) and copies
+ * the message to the DLQ; jobs that fail cleanly are copied there after attempt 3.
+ */
+export const DLQ_MAX_RECEIVE_COUNT = JOB_ATTEMPTS + 1;
+
 /** SQS's ceiling on a queue's visibility timeout (12 h). */
 export const SQS_MAX_VISIBILITY_TIMEOUT_SECONDS = 12 * 3600;
 
@@ -79,10 +95,12 @@ export interface StageSettings {
   workers: { ingest: WorkerSettings; analysis: WorkerSettings };
   uploads: {
     /**
-     * Objects under `uploads/` older than this are abandoned uploads and expire.
-     * Anything meant to last (documents, large results) lives under another prefix.
+     * Objects under `uploads/` older than this are abandoned uploads and expire:
+     * an ingested PDF is moved to `documents/`, which never expires.
      */
     expireAfterDays: number;
+    /** Results too large for one message (`results/`) expire with their job's record. */
+    resultsExpireAfterDays: number;
     /** How long browsers may cache the CORS preflight answer. */
     corsMaxAgeSeconds: number;
   };
@@ -99,7 +117,7 @@ function worker(memoryMb: number, maxConcurrency: number): WorkerSettings {
     visibilityTimeoutSeconds: VISIBILITY_TIMEOUT_FACTOR * timeoutSeconds,
     retentionSeconds: 4 * DAY,
     dlqRetentionSeconds: SQS_MAX_RETENTION_SECONDS,
-    maxReceiveCount: 3,
+    maxReceiveCount: DLQ_MAX_RECEIVE_COUNT,
     batchSize: 1,
   };
 }
@@ -142,7 +160,7 @@ export function stageSettings(stage: string): StageSettings {
     },
     // Production keeps an upload as long as its ingest message can sit on the DLQ,
     // so a redriven ingest still finds its PDF.
-    uploads: { expireAfterDays: isProduction ? SQS_MAX_RETENTION_SECONDS / DAY : 3, corsMaxAgeSeconds: 3600 },
+    uploads: { expireAfterDays: isProduction ? SQS_MAX_RETENTION_SECONDS / DAY : 3, resultsExpireAfterDays: JOB_RETENTION_DAYS, corsMaxAgeSeconds: 3600 },
   };
 }
 

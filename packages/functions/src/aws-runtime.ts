@@ -57,9 +57,10 @@ export function createAwsRuntime(env: NodeJS.ProcessEnv): Runtime {
   };
   const embedder = createEmbedder("bedrock", e.FERRY_EMBED_MODEL_ID);
 
+  const store = new DynamoJobStore({ client: dynamo, tableName: Resource.Jobs.name });
   const { api, runner } = createFerry(
     {
-      store: new DynamoJobStore({ client: dynamo, tableName: Resource.Jobs.name }),
+      store,
       connections: new DynamoConnectionStore({ client: dynamo, tableName: Resource.Connections.name }),
       notifier: new ApiGatewayNotifier(Resource.Ws.managementEndpoint),
       queue,
@@ -67,7 +68,7 @@ export function createAwsRuntime(env: NodeJS.ProcessEnv): Runtime {
       verifier: createTokenVerifier(
         AuthConfig.parse({ devSecret: secret("DevSecret"), issuer: secret("JwtIssuer"), jwksUrl: secret("JwksUrl"), audience: secret("JwtAudience") }),
       ),
-      kinds: jobKinds({ ...documents, embedder, maxBytes }),
+      kinds: jobKinds({ ...documents, embedder, maxBytes, jobs: store }),
       logger,
       documents: { ...documents, options: documentsOptions(maxBytes) },
     },

@@ -78,9 +78,10 @@ export function createLocalRuntime(env: NodeJS.ProcessEnv): Runtime {
   const maxBytes = Math.round(e.FERRY_MAX_UPLOAD_MB * 1024 * 1024);
   const embedder = createEmbedder(e.FERRY_EMBEDDER, e.FERRY_EMBED_MODEL_ID);
 
+  const store = new RedisJobStore(redis, { prefix: e.FERRY_KEY_PREFIX });
   const { api, runner } = createFerry(
     {
-      store: new RedisJobStore(redis, { prefix: e.FERRY_KEY_PREFIX }),
+      store,
       connections: new RedisConnectionStore(redis, { prefix: e.FERRY_KEY_PREFIX }),
       notifier: new ApiGatewayNotifier(e.FERRY_CONNECTIONS_URL),
       queue,
@@ -88,7 +89,7 @@ export function createLocalRuntime(env: NodeJS.ProcessEnv): Runtime {
       verifier: createTokenVerifier(
         AuthConfig.parse({ devSecret: e.FERRY_DEV_SECRET, issuer: e.FERRY_JWT_ISSUER, jwksUrl: e.FERRY_JWKS_URL, audience: e.FERRY_JWT_AUDIENCE }),
       ),
-      kinds: jobKinds(documents && { ...documents, embedder, maxBytes }),
+      kinds: jobKinds(documents && { ...documents, embedder, maxBytes, jobs: store }),
       logger,
       documents: documents && { ...documents, options: documentsOptions(maxBytes) },
     },

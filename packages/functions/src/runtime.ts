@@ -1,4 +1,3 @@
-import { createLocalRuntime } from "./local-runtime";
 import type { Runtime } from "./runtime-parts";
 
 export type { Runtime } from "./runtime-parts";
@@ -9,7 +8,13 @@ export { jobKinds } from "./job-kinds";
  * stack sets `FERRY_REDIS_URL`; on AWS, SST links the resources instead.
  */
 export async function createRuntime(env: NodeJS.ProcessEnv = process.env): Promise<Runtime> {
-  if (env.FERRY_REDIS_URL) return createLocalRuntime(env);
+  if (env.FERRY_REDIS_URL) {
+    // A specifier bundlers cannot follow: the Lambdas never take this path, so Redis
+    // and BullMQ stay out of their bundles.
+    const local = "./local-runtime";
+    const { createLocalRuntime } = (await import(/* @vite-ignore */ local)) as typeof import("./local-runtime");
+    return createLocalRuntime(env);
+  }
   const { createAwsRuntime } = await import("./aws-runtime");
   return createAwsRuntime(env);
 }

@@ -4,7 +4,9 @@ import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { HashingEmbedder } from "@ferry/core/adapters/hashing-embedder";
 import { S3VectorsIndex } from "@ferry/core/adapters/s3vectors-index";
-import { chunkKeys } from "@ferry/core/ingest";
+import { S3BlobStore } from "@ferry/core/adapters/s3-blob-store";
+import { chunkKeys, documentKey, uploadKey } from "@ferry/core/ingest";
+import { S3RVER_CREDENTIALS } from "@ferry/core/testing/s3rver";
 import { makePdf } from "@ferry/core/testing/pdf-fixtures";
 import { startStack, type Stack } from "./stack";
 import { HAS_SHARED_PDFS, NO_SHARED_PDFS, PDF_DIR, readGroundTruth } from "./testing/manifest";
@@ -142,6 +144,51 @@ describe.skipIf(!HAS_SHARED_PDFS)(`ingest_pdf on the shared PDFs ${HAS_SHARED_PD
     expect(await stored(a)).toEqual(await stored(b));
     await client.close();
   }, 400_000);
+});
+
+describe("documents over time", () => {
+  const blobs = () =>
+    new S3BlobStore({
+      bucket: "ferry-uploads",
+      client: { endpoint: stack.outputs.s3Url, region: "us-east-1", forcePathStyle: true, credentials: S3RVER_CREDENTIALS },
+    });
+
+  it("keeps an ingested PDF out of the expiring uploads/ folder, and ingesting it again finds it there", async () => {
+    const client = await connect("gina");
+    const bytes = makePdf([[{ text: "Tides follow the moon; lighthouses warn ships of the rocks.", y: 700 }], [{ text: "A second page about harbours.", y: 700 }]]);
+    const first = await uploadAndIngest(client, bytes, "tides.pdf");
+    const { documentId, chunks } = first.terminal.result as { documentId: string; chunks: number };
+    expect(await blobs().head(uploadKey("gina", first.uploadId))).toBeUndefined();
+    expect(await blobs().head(documentKey("gina", documentId))).toMatchObject({ size: bytes.byteLength });
+
+    const again = await ingest(client, first.uploadId);
+    expect(again.terminal.type, again.terminal.error).toBe("job_completed");
+    expect(again.terminal.result).toMatchObject({ documentId, chunks });
+    expect((await index.get(chunkKeys(documentId, chunks + 5))).length).toBe(chunks);
+
+    client.send({ action: "delete_document", requestId: "del", documentId });
+    expect(await client.next((f) => f.requestId === "del")).toMatchObject({ type: "document_deleted" });
+    expect(await blobs().head(documentKey("gina", documentId))).toBeUndefined();
+    await client.close();
+  });
+
+  it("shows a document whose ingest was cancelled as failed, and lets it be deleted", async () => {
+    const client = await connect("hugo");
+    const pages = Array.from({ length: 800 }, (_, i) => [{ text: `Page ${i + 1} tells of harbours, tides and the keepers of lighthouses along the coast.`, y: 700 }]);
+    const uploadId = await upload(client, makePdf(pages), "long.pdf");
+    client.send({ action: "submit_job", requestId: "long", kind: "ingest_pdf", input: { uploadId } });
+    const jobId = (await client.next((f) => f.requestId === "long")).jobId as string;
+    await client.next((f) => f.jobId === jobId && f.type === "progress_update" && f.stage === "extracting", 60_000);
+    client.send({ action: "cancel_job", requestId: "cancel", jobId });
+    await client.next((f) => f.jobId === jobId && (f.type === "job_cancelled" || f.type === "job_completed"), 60_000);
+    expect(client.ofJob(jobId).at(-1)!.type).toBe("job_cancelled");
+    client.send({ action: "list_documents", requestId: "ls" });
+    const list = await client.next((f) => f.requestId === "ls");
+    expect(list.documents.find((d: { documentId: string }) => d.documentId === uploadId)).toMatchObject({ status: "failed" });
+    client.send({ action: "delete_document", requestId: "del", documentId: uploadId });
+    expect(await client.next((f) => f.requestId === "del")).toMatchObject({ type: "document_deleted" });
+    await client.close();
+  });
 });
 
 describe("uploads", () => {

@@ -18,6 +18,7 @@ export const DocumentRecordSchema: z.ZodType<DocumentRecord> = z.object({
   owner: z.string(),
   uploadId: z.string(),
   filename: z.string(),
+  key: z.string().optional(),
   title: z.string().optional(),
   status: z.enum(["ingesting", "ready", "failed"]),
   pages: z.number(),

@@ -1,5 +1,6 @@
-import { DeleteObjectCommand, GetObjectCommand, HeadObjectCommand, PutObjectCommand, S3Client, S3ServiceException, type S3ClientConfig } from "@aws-sdk/client-s3";
+import { CopyObjectCommand, DeleteObjectCommand, GetObjectCommand, HeadObjectCommand, PutObjectCommand, S3Client, S3ServiceException, type S3ClientConfig } from "@aws-sdk/client-s3";
 import { getSignedUrl } from "@aws-sdk/s3-request-presigner";
+import { NonRetryableJobError, RetryableJobError, describeError } from "../errors";
 import type { BlobInfo, BlobStore, PresignedUpload } from "../ports";
 
 /**
@@ -46,25 +47,54 @@ export class S3BlobStore implements BlobStore {
       return { size: r.ContentLength ?? 0, contentType: r.ContentType };
     } catch (error) {
       if (isMissing(error)) return undefined;
-      throw error;
+      throw translate(error, "read", key);
     }
   }
 
   async getBytes(key: string, options: { signal?: AbortSignal } = {}): Promise<Uint8Array> {
-    const r = await this.client.send(new GetObjectCommand({ Bucket: this.bucket, Key: key }), { abortSignal: options.signal });
-    if (!r.Body) return new Uint8Array();
-    return r.Body.transformToByteArray();
+    try {
+      const r = await this.client.send(new GetObjectCommand({ Bucket: this.bucket, Key: key }), { abortSignal: options.signal });
+      return r.Body ? await r.Body.transformToByteArray() : new Uint8Array();
+    } catch (error) {
+      if (options.signal?.aborted) throw options.signal.reason;
+      throw translate(error, "read", key);
+    }
   }
 
   async put(key: string, body: Uint8Array | string, options: { contentType: string }): Promise<void> {
-    await this.client.send(new PutObjectCommand({ Bucket: this.bucket, Key: key, Body: body, ContentType: options.contentType }));
+    await this.client.send(new PutObjectCommand({ Bucket: this.bucket, Key: key, Body: body, ContentType: options.contentType })).catch((e: unknown) => {
+      throw translate(e, "write", key);
+    });
+  }
+
+  async copy(fromKey: string, toKey: string): Promise<void> {
+    await this.client
+      .send(new CopyObjectCommand({ Bucket: this.bucket, Key: toKey, CopySource: `${this.bucket}/${encodeURI(fromKey)}` }))
+      .catch((e: unknown) => {
+        throw translate(e, "copy", fromKey);
+      });
   }
 
   async delete(key: string): Promise<void> {
-    await this.client.send(new DeleteObjectCommand({ Bucket: this.bucket, Key: key }));
+    await this.client.send(new DeleteObjectCommand({ Bucket: this.bucket, Key: key })).catch((e: unknown) => {
+      throw translate(e, "delete", key);
+    });
   }
 }
 
 function isMissing(error: unknown): boolean {
   return error instanceof S3ServiceException && (error.name === "NotFound" || error.name === "NoSuchKey" || error.$metadata.httpStatusCode === 404);
+}
+
+/**
+ * S3's answer as a job error: throttling, timeouts, 5xx and network failures may pass
+ * (`RetryableJobError`); a refusal (403, a missing bucket or object, a bad request)
+ * will not, so the job fails at once with S3's reason instead of retrying 3 times.
+ */
+function translate(error: unknown, action: string, key: string): Error {
+  const status = error instanceof S3ServiceException ? (error.$metadata.httpStatusCode ?? 0) : 0;
+  const name = error instanceof Error ? error.name : "Error";
+  const text = `object storage could not ${action} ${key} (${name}: ${describeError(error)})`;
+  const transient = !(error instanceof S3ServiceException) || status === 429 || status === 408 || status >= 500 || name === "SlowDown" || name === "RequestTimeout";
+  return transient ? new RetryableJobError(text, { cause: error }) : new NonRetryableJobError(text, "handler_error", { cause: error });
 }

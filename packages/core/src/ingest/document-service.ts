@@ -70,7 +70,21 @@ export class DocumentService {
 
   async list(owner: string, page: { limit?: number; cursor?: string }) {
     const { documents, cursor } = await this.deps.catalog.listDocuments(owner, { limit: page.limit ?? 50, cursor: page.cursor });
-    return { documents: documents.map(toDocumentView), cursor };
+    return { documents: (await Promise.all(documents.map((d) => this.#settle(d)))).map(toDocumentView), cursor };
+  }
+
+  /**
+   * A document still marked `ingesting` whose job has ended (retries exhausted,
+   * cancelled, its worker died) or expired will never be finished by it: it is
+   * recorded as `failed`, so the list tells the truth and the document can be deleted.
+   */
+  async #settle(doc: DocumentRecord): Promise<DocumentRecord> {
+    if (doc.status !== "ingesting" || !doc.jobId) return doc;
+    const job = await this.deps.jobs.control(doc.jobId);
+    if (job && !isTerminal(job.status)) return doc;
+    const settled: DocumentRecord = { ...doc, status: "failed", updatedAt: Date.now() };
+    await this.deps.catalog.putDocument(settled);
+    return settled;
   }
 
   /**
@@ -88,8 +102,9 @@ export class DocumentService {
       });
     }
     await this.deps.vectors.delete(chunkKeys(documentId, doc.chunks));
-    const upload = await this.deps.catalog.getUpload(doc.uploadId);
-    await this.deps.blobs.delete(upload?.key ?? uploadKey(owner, doc.uploadId));
+    // The PDF is under `documents/` once ingested, under `uploads/` before; remove both.
+    await this.deps.blobs.delete(uploadKey(owner, doc.uploadId));
+    if (doc.key) await this.deps.blobs.delete(doc.key);
     await this.deps.catalog.deleteDocument(owner, documentId);
   }
 }

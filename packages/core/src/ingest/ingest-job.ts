@@ -1,10 +1,12 @@
 import { z } from "zod";
 import { NonRetryableJobError } from "../errors";
 import { defineJobKind, type JobContext } from "../jobs/kinds";
-import type { BlobStore, DocumentCatalog, DocumentRecord, Embedder, VectorIndex, VectorRecord } from "../ports";
+import { isTerminal } from "../jobs/job";
+import type { BlobStore, DocumentCatalog, DocumentRecord, Embedder, JobStore, UploadRecord, VectorIndex, VectorRecord } from "../ports";
+import { chunkKeys } from "./document-service";
 import { chunkPage, cleanPageText, learnBoilerplate, looksGarbled, openPdf, type PdfDocument, type PdfPage } from "../documents";
 import type { IngestPdfResult } from "../protocol";
-import { formatBytes } from "./uploads";
+import { documentKey, formatBytes, uploadKey } from "./uploads";
 
 export const IngestPdfInput = z.object({ uploadId: z.string().min(1).max(128) }).strict();
 export type IngestPdfInput = z.infer<typeof IngestPdfInput>;
@@ -25,6 +27,8 @@ export interface IngestDeps {
   catalog: DocumentCatalog;
   vectors: VectorIndex;
   embedder: Embedder;
+  /** To refuse a second ingest of an upload while a first one runs. */
+  jobs?: Pick<JobStore, "control">;
   /** Largest PDF accepted, in bytes (the same cap `request_upload` applies). */
   maxBytes: number;
   /** Chunks embedded and written per batch; a checkpoint follows each batch. */
@@ -65,28 +69,36 @@ export function ingestPdfJob(deps: IngestDeps) {
     input: IngestPdfInput,
     describe: () => "Ingest a PDF",
     async run(input, ctx) {
-      const upload = await deps.catalog.getUpload(input.uploadId);
-      if (!upload || upload.owner !== ctx.owner) {
-        throw new NonRetryableJobError(`upload ${input.uploadId} not found (or not yours, or expired); request a new upload`, "invalid_input");
-      }
+      const upload = await findUpload(deps.catalog, ctx.owner, input.uploadId);
       const documentId = upload.uploadId;
+      const previous = await deps.catalog.getDocument(ctx.owner, documentId);
+      if (previous?.status === "ingesting" && previous.jobId && previous.jobId !== ctx.jobId) {
+        const other = await deps.jobs?.control(previous.jobId);
+        if (other && !isTerminal(other.status)) {
+          throw new NonRetryableJobError(`${upload.filename} is already being ingested by job ${previous.jobId}; wait for it or cancel it`, "invalid_input");
+        }
+      }
       ctx.progress({ stage: "download", message: `Reading ${upload.filename}`, progress: 6 });
-      const stored = await deps.blobs.head(upload.key);
+      // A run that finished its vectors may have moved the file already, then died.
+      const finalKey = documentKey(ctx.owner, documentId);
+      let sourceKey = upload.key;
+      let stored = await deps.blobs.head(sourceKey);
+      if (!stored && sourceKey !== finalKey) [sourceKey, stored] = [finalKey, await deps.blobs.head(finalKey)];
       if (!stored) {
         throw new NonRetryableJobError(`${upload.filename} was never uploaded; PUT it to the URL from upload_ready before submitting`, "invalid_input");
       }
       if (stored.size > deps.maxBytes) {
         throw new NonRetryableJobError(`${upload.filename} is ${formatBytes(stored.size)}; the limit is ${formatBytes(deps.maxBytes)}`, "invalid_input");
       }
-      const bytes = await deps.blobs.getBytes(upload.key, { signal: ctx.signal });
+      const bytes = await deps.blobs.getBytes(sourceKey, { signal: ctx.signal });
 
       const now = Date.now();
-      const previous = await deps.catalog.getDocument(ctx.owner, documentId);
       const record: DocumentRecord = {
         documentId,
         owner: ctx.owner,
         uploadId: upload.uploadId,
         filename: upload.filename,
+        key: previous?.key,
         status: "ingesting",
         pages: previous?.pages ?? 0,
         chunks: Math.max(previous?.chunks ?? 0, ctx.checkpoint?.chunks ?? 0),
@@ -158,7 +170,13 @@ export function ingestPdfJob(deps: IngestDeps) {
         await flush(pdf.pageCount);
 
         const warnings = describeSkipped(cp, pdf.pageCount);
-        Object.assign(record, { status: "ready", chunks: cp.chunks, updatedAt: Date.now() } satisfies Partial<DocumentRecord>);
+        // An earlier ingest of this upload (other chunking, a longer run) may have left keys past ours.
+        if (record.chunks > cp.chunks) await deps.vectors.delete(chunkKeys(documentId, record.chunks).slice(cp.chunks));
+        if (sourceKey !== finalKey) {
+          await deps.blobs.copy(sourceKey, finalKey);
+          await deps.blobs.delete(sourceKey);
+        }
+        Object.assign(record, { status: "ready", chunks: cp.chunks, key: finalKey, updatedAt: Date.now() } satisfies Partial<DocumentRecord>);
         await deps.catalog.putDocument(record);
         ctx.progress({ stage: "done", message: `${cp.chunks} chunks from ${pdf.pageCount} pages`, progress: 100 });
         return { documentId, title, pages: pdf.pageCount, chunks: cp.chunks, skippedPages: cp.skippedPages, warnings };
@@ -171,6 +189,19 @@ export function ingestPdfJob(deps: IngestDeps) {
       }
     },
   });
+}
+
+/**
+ * The upload to ingest, if the caller owns it. Upload records expire a day after
+ * `request_upload`; a retry or a redriven message after that finds what it needs in
+ * the document record the first attempt wrote.
+ */
+async function findUpload(catalog: DocumentCatalog, owner: string, uploadId: string): Promise<Pick<UploadRecord, "uploadId" | "key" | "filename">> {
+  const upload = await catalog.getUpload(uploadId);
+  if (upload?.owner === owner) return upload;
+  const doc = upload ? undefined : await catalog.getDocument(owner, uploadId);
+  if (doc) return { uploadId, key: doc.key ?? uploadKey(owner, uploadId), filename: doc.filename };
+  throw new NonRetryableJobError(`upload ${uploadId} not found (or not yours, or expired); request a new upload`, "invalid_input");
 }
 
 /** 10–95 % across the pages; the rest is download and finishing. */

@@ -18,9 +18,15 @@ export type UploadOptions = z.infer<typeof UploadOptions>;
  * the filename the client chose.
  */
 export function uploadKey(owner: string, uploadId: string): string {
-  const folder = createHash("sha256").update(owner).digest("hex").slice(0, 32);
-  return `uploads/${folder}/${uploadId}`;
+  return `uploads/${ownerFolder(owner)}/${uploadId}`;
 }
+
+/** Where an ingested PDF is kept: `uploads/` expires, `documents/` does not. */
+export function documentKey(owner: string, documentId: string): string {
+  return `documents/${ownerFolder(owner)}/${documentId}.pdf`;
+}
+
+const ownerFolder = (owner: string) => createHash("sha256").update(owner).digest("hex").slice(0, 32);
 
 export const formatBytes = (n: number) =>
   n >= 1024 * 1024 ? `${(n / 1024 / 1024).toFixed(n % (1024 * 1024) ? 1 : 0)} MB` : n >= 1024 ? `${(n / 1024).toFixed(0)} KB` : `${n} bytes`;

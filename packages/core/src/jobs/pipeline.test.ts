@@ -69,6 +69,22 @@ describe("a canary job through the pipeline", () => {
     expect(alice.ofType("job_completed")).toHaveLength(1);
   });
 
+  it("fails a job whose every allowed attempt died with its worker, instead of starting another", async () => {
+    const w = memoryWorld();
+    const alice = await w.connect("alice");
+    await alice.send(submit({ steps: 1, stepMs: 0 }));
+    const message = await w.queue.take("analysis");
+    // Three deliveries whose workers died mid-job (OOM, killed): each began an attempt and never reported back.
+    for (let i = 0; i < 3; i++) await w.store.beginAttempt(message.jobId, { resume: false, now: Date.now() });
+    await w.queue.enqueue("analysis", message); // the queue's redelivery after the last crash
+    expect(await w.work()).toMatchObject({ type: "failed" });
+    const failed = alice.ofType("job_failed");
+    expect(failed).toHaveLength(1);
+    expect(failed[0]).toMatchObject({ code: "retries_exhausted", attempts: 3 });
+    expect(failed[0]!.error).toMatch(/worker stopped/);
+    expect((await w.store.get(message.jobId))?.attempts).toBe(3);
+  });
+
   it("retries a failing attempt with a retrying update, then completes", async () => {
     const w = memoryWorld();
     const alice = await w.connect("alice");

@@ -75,6 +75,24 @@ export async function runJob(deps: RunnerDeps, message: QueueMessage, deadline?:
   const kind = deps.kinds.get(found.kind);
   const parsed = kind?.input.safeParse(found.input);
   if (found.cancelRequested) return finishCancelled(deps, owner, found.jobId);
+  if (!message.resume && found.status === "processing" && found.attempts >= options.maxAttempts) {
+    // The last allowed attempt never reported back: its worker died (out of memory,
+    // killed, past its time limit) and this is the queue's redelivery. Say so instead
+    // of starting an attempt the limit does not allow.
+    const error = `the worker stopped without finishing this job ${found.attempts} times (out of memory, killed or over its time limit); giving up`;
+    try {
+      await publisher.publish(
+        owner,
+        { type: "job_failed", jobId: found.jobId, error, code: "retries_exhausted", attempts: found.attempts },
+        { attempt: found.attempts, expect: ["processing"] },
+      );
+    } catch (writeError) {
+      if (writeError instanceof StaleAttemptError || writeError instanceof TransitionRejectedError) return { type: "dropped", reason: "finished meanwhile" };
+      throw writeError;
+    }
+    logger.warn("job failed: its worker kept dying", log({ attempts: found.attempts }));
+    return { type: "failed", error };
+  }
 
   let job: JobRecord;
   try {

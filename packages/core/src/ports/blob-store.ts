@@ -26,5 +26,7 @@ export interface BlobStore {
   getBytes(key: string, options?: { signal?: AbortSignal }): Promise<Uint8Array>;
   /** Stores an object the server produced itself (a result too big for one frame). */
   put(key: string, body: Uint8Array | string, options: { contentType: string }): Promise<void>;
+  /** Copies an object within the store (an ingested upload moves to where documents are kept). */
+  copy(fromKey: string, toKey: string): Promise<void>;
   delete(key: string): Promise<void>;
 }

@@ -20,6 +20,8 @@ export interface DocumentRecord {
   owner: string;
   uploadId: string;
   filename: string;
+  /** Where the PDF is kept once ingested (`documents/…`); until then it is the upload's key. */
+  key?: string;
   title?: string;
   status: DocumentStatus;
   pages: number;

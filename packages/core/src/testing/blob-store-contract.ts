@@ -65,6 +65,16 @@ export function runBlobStoreContract(
       await store.delete(key); // deleting twice is fine
     });
 
+    it("copies an object to another key, leaving the original", async () => {
+      const store = await makeStore();
+      const from = `uploads/alice/${randomUUID()}`;
+      const to = `documents/alice/${randomUUID()}.pdf`;
+      await store.put(from, "%PDF-1.7 body", { contentType: "application/pdf" });
+      await store.copy(from, to);
+      expect(Buffer.from(await store.getBytes(to)).toString()).toBe("%PDF-1.7 body");
+      expect(await store.head(from)).toMatchObject({ size: 13 });
+    });
+
     it("answers undefined for an object that was never uploaded", async () => {
       const store = await makeStore();
       expect(await store.head(`uploads/nobody/${randomUUID()}`)).toBeUndefined();

@@ -43,6 +43,9 @@ export function sqsDeadLetter(sqs: SQSClient, deadLetterUrls: Record<string, str
   };
 }
 
+/** How soon a delivery that failed for an infrastructure reason comes back. */
+const INFRA_RETRY_SECONDS = 30;
+
 /** Thrown for a record SQS should deliver again (it is reported in `batchItemFailures`). */
 class RedeliverLater extends Error {}
 
@@ -69,23 +72,36 @@ export function makeSqsWorker(deps: () => SqsWorkerDeps | Promise<SqsWorkerDeps>
     const d = await deps();
     const deadline = Date.now() + context.getRemainingTimeInMillis();
 
+    /** Makes the message visible again after `seconds` (SQS allows 0–12 h). */
+    const changeVisibility = (record: SQSRecord, seconds: number) =>
+      d.sqs.send(
+        new ChangeMessageVisibilityCommand({
+          QueueUrl: queueUrlOf(record, options.sqsEndpoint),
+          ReceiptHandle: record.receiptHandle,
+          VisibilityTimeout: Math.min(43_200, Math.max(0, seconds)),
+        }),
+      );
+
     const handleRecord = async (record: SQSRecord) => {
       const parsed = QueueMessage.safeParse(safeJson(record.body));
       if (!parsed.success) {
         d.logger.error("not a Ferry queue message", { messageId: record.messageId, body: record.body.slice(0, 200) });
         throw new Error("malformed queue message");
       }
-      const outcome: RunOutcome = await runJob(d.runner, parsed.data, deadline);
+      let outcome: RunOutcome;
+      try {
+        outcome = await runJob(d.runner, parsed.data, deadline);
+      } catch (error) {
+        // The store or the queue failed under the job (throttling, a network error): try
+        // again soon rather than after the whole visibility timeout (90 min).
+        d.logger.error("job delivery failed; redelivering shortly", { messageId: record.messageId, jobId: parsed.data.jobId, error: describeError(error) });
+        await changeVisibility(record, INFRA_RETRY_SECONDS).catch(() => {});
+        throw error;
+      }
       const log = { messageId: record.messageId, jobId: parsed.data.jobId, outcome: outcome.type };
       switch (outcome.type) {
         case "retry":
-          await d.sqs.send(
-            new ChangeMessageVisibilityCommand({
-              QueueUrl: queueUrlOf(record, options.sqsEndpoint),
-              ReceiptHandle: record.receiptHandle,
-              VisibilityTimeout: Math.min(43_200, Math.ceil(outcome.delayMs / 1000)),
-            }),
-          );
+          await changeVisibility(record, Math.ceil(outcome.delayMs / 1000));
           d.logger.info("job will be retried", { ...log, delayMs: outcome.delayMs });
           throw new RedeliverLater(outcome.error);
         case "failed":
