@@ -174,7 +174,7 @@ describe("documents over time", () => {
 
   it("shows a document whose ingest was cancelled as failed, and lets it be deleted", async () => {
     const client = await connect("hugo");
-    const pages = Array.from({ length: 800 }, (_, i) => [{ text: `Page ${i + 1} tells of harbours, tides and the keepers of lighthouses along the coast.`, y: 700 }]);
+    const pages = Array.from({ length: 2000 }, (_, i) => [{ text: `Page ${i + 1} tells of harbours, tides and the keepers of lighthouses along the coast.`, y: 700 }]);
     const uploadId = await upload(client, makePdf(pages), "long.pdf");
     client.send({ action: "submit_job", requestId: "long", kind: "ingest_pdf", input: { uploadId } });
     const jobId = (await client.next((f) => f.requestId === "long")).jobId as string;

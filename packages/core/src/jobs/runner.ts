@@ -138,8 +138,10 @@ export async function runJob(deps: RunnerDeps, message: QueueMessage, deadline?:
       message: message.resume ? "Resuming from checkpoint" : attempt > 1 ? `Attempt ${attempt} of ${options.maxAttempts}` : "Started",
     });
     const result = await kind.run(parsed.data, context);
-    const stopped = watch.reasonOf();
-    if (stopped) throw new JobInterrupt(stopped);
+    // A newer attempt owns the job now. A cancel or the deadline that comes after the
+    // handler finished its work is too late: the work is done, and saying "cancelled"
+    // would hide side effects that happened (a document that is ready, say).
+    if (watch.reasonOf() === "superseded") throw new JobInterrupt("superseded");
     await reporter.flush();
     const completed = await completion(deps, job.jobId, result);
     await publisher.publish(owner, completed, { ...fence, expect: ["processing"] });
