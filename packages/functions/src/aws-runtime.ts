@@ -18,7 +18,7 @@ import { sqsDeadLetter } from "./workers/sqs-worker";
 
 /** The queue's name: the last path segment of its URL, as in its ARN. */
 const queueName = (url: string) => url.split("/").at(-1)!;
-import { createEmbedder, documentsOptions, offloadTo, type Runtime } from "./runtime-parts";
+import { createEmbedder, documentsOptions, resultsIn, type Runtime } from "./runtime-parts";
 
 const Env = z.object({
   FERRY_SUBMITS_PER_MINUTE: z.coerce.number().int().positive().default(120),
@@ -72,7 +72,7 @@ export function createAwsRuntime(env: NodeJS.ProcessEnv): Runtime {
       logger,
       documents: { ...documents, options: documentsOptions(maxBytes) },
     },
-    { api: { submitsPerMinute: e.FERRY_SUBMITS_PER_MINUTE }, offloadResult: offloadTo(documents.blobs) },
+    { api: { submitsPerMinute: e.FERRY_SUBMITS_PER_MINUTE }, results: resultsIn(documents.blobs) },
   );
 
   return {

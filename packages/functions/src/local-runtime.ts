@@ -12,7 +12,7 @@ import { createFerry } from "@ferry/core/wiring";
 import { createConsoleLogger } from "@ferry/core/ports";
 import { z } from "zod";
 import { jobKinds } from "./job-kinds";
-import { createEmbedder, documentsOptions, offloadTo, type Runtime } from "./runtime-parts";
+import { createEmbedder, documentsOptions, resultsIn, type Runtime } from "./runtime-parts";
 
 const Env = z.object({
   FERRY_REDIS_URL: z.string().url(),
@@ -95,7 +95,7 @@ export function createLocalRuntime(env: NodeJS.ProcessEnv): Runtime {
     },
     {
       api: { submitsPerMinute: e.FERRY_SUBMITS_PER_MINUTE },
-      offloadResult: documents && offloadTo(documents.blobs),
+      results: documents && resultsIn(documents.blobs),
     },
   );
   return {

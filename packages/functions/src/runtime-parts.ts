@@ -3,6 +3,7 @@ import { HashingEmbedder } from "@ferry/core/adapters/hashing-embedder";
 import type { FerryApi } from "@ferry/core/api";
 import type { UploadOptions } from "@ferry/core/ingest";
 import type { RunnerDeps } from "@ferry/core/jobs";
+import type { ResultOffload } from "@ferry/core/wiring";
 import type { BlobStore, Embedder, JobQueue, Logger } from "@ferry/core/ports";
 import type { SQSClient } from "@aws-sdk/client-sqs";
 import type { SQSRecord } from "aws-lambda";
@@ -28,14 +29,15 @@ export function createEmbedder(kind: "offline" | "bedrock", modelId?: string): E
 /** What may be uploaded: PDFs up to the configured cap. */
 export const documentsOptions = (maxPdfBytes: number): Partial<UploadOptions> => ({ types: { "application/pdf": maxPdfBytes } });
 
-/** How long a `resultUrl` works. SigV4 presigned URLs cannot outlive 7 days. */
-const RESULT_URL_SECONDS = 7 * 24 * 3600;
+/** How long a `resultUrl` works once delivered; each delivery signs a new one. */
+const RESULT_URL_SECONDS = 3600;
 
-/** Results too large for one 128 KB frame are stored next to the uploads and linked. */
-export const offloadTo =
-  (blobs: BlobStore) =>
-  async (jobId: string, json: string): Promise<string> => {
+/** Results too large for one 128 KB frame are stored next to the uploads (`results/`, expiring with the job). */
+export const resultsIn = (blobs: BlobStore): ResultOffload => ({
+  async offload(jobId, json) {
     const key = `results/${jobId}.json`;
     await blobs.put(key, json, { contentType: "application/json" });
-    return blobs.presignGet(key, { expiresInSeconds: RESULT_URL_SECONDS, filename: `${jobId}.json` });
-  };
+    return key;
+  },
+  url: (key) => blobs.presignGet(key, { expiresInSeconds: RESULT_URL_SECONDS, filename: key.slice(key.lastIndexOf("/") + 1) }),
+});

@@ -85,6 +85,30 @@ describe("a canary job through the pipeline", () => {
     expect((await w.store.get(message.jobId))?.attempts).toBe(3);
   });
 
+  it("sends a result too big for one message by reference, with a URL signed afresh at every delivery", async () => {
+    const stored = new Map<string, string>();
+    let signatures = 0;
+    const big = defineJobKind({ name: "big", queue: "analysis", input: z.object({}), run: async () => ({ rows: "x".repeat(200_000) }) });
+    const w = memoryWorld({
+      kinds: [big],
+      results: {
+        offload: async (jobId, json) => (stored.set(`results/${jobId}.json`, json), `results/${jobId}.json`),
+        url: async (key) => `https://store.example/${key}?signature=${++signatures}`,
+      },
+    });
+    const alice = await w.connect("alice");
+    await alice.send({ action: "submit_job", kind: "big", input: {}, requestId: "b" });
+    await w.work();
+    const done = alice.ofType("job_completed")[0]!;
+    expect(done.result).toBeUndefined();
+    expect(done.resultUrl).toBe(`https://store.example/results/${done.jobId}.json?signature=1`);
+    expect(JSON.parse(stored.get(`results/${done.jobId}.json`)!).rows).toHaveLength(200_000);
+    // The log keeps the reference, not a URL that would expire with its signature.
+    expect((await w.store.get(done.jobId))?.resultUrl).toBe(`results/${done.jobId}.json`);
+    await alice.send({ action: "subscribe", jobIds: [done.jobId], requestId: "s" });
+    expect(alice.ofType("job_snapshot").at(-1)!.job.resultUrl).toMatch(/signature=2$/);
+  });
+
   it("retries a failing attempt with a retrying update, then completes", async () => {
     const w = memoryWorld();
     const alice = await w.connect("alice");

@@ -38,7 +38,10 @@ export interface RunnerDeps {
   kinds: JobKindRegistry;
   logger: Logger;
   options?: Partial<RunnerOptions>;
-  /** Stores a result too large for one message and returns a URL to it. */
+  /**
+   * Stores a result too large for one message and returns a reference to it, which
+   * goes out as `resultUrl` (the publisher's `resultUrl` hook makes it a URL).
+   */
   offloadResult?: (jobId: string, json: string) => Promise<string>;
 }
 

@@ -7,7 +7,7 @@ import type { FerryApi, ApiOptions } from "../api";
 import { createTokenVerifier } from "../auth";
 import { JobKindRegistry, canaryJob, runJob, type JobKind, type RunnerOptions } from "../jobs";
 import type { Logger } from "../ports";
-import { createFerry } from "../wiring";
+import { createFerry, type ResultOffload } from "../wiring";
 
 export const quietLogger: Logger = { debug() {}, info() {}, warn() {}, error() {} };
 
@@ -15,7 +15,9 @@ export const quietLogger: Logger = { debug() {}, info() {}, warn() {}, error() {
  * The whole pipeline in one process on the in-memory adapters: for fast unit
  * tests of behaviour that does not depend on a technology.
  */
-export function memoryWorld(options: { kinds?: JobKind<any, any, any>[]; runner?: Partial<RunnerOptions>; api?: Partial<ApiOptions> } = {}) {
+export function memoryWorld(
+  options: { kinds?: JobKind<any, any, any>[]; runner?: Partial<RunnerOptions>; api?: Partial<ApiOptions>; results?: ResultOffload } = {},
+) {
   const store = new MemoryJobStore();
   const connections = new MemoryConnectionStore();
   const notifier = new MemoryNotifier();
@@ -31,7 +33,7 @@ export function memoryWorld(options: { kinds?: JobKind<any, any, any>[]; runner?
       kinds: new JobKindRegistry([canaryJob, ...(options.kinds ?? [])]),
       logger: quietLogger,
     },
-    { api: options.api, runner: { cancelPollMs: 20, retryBaseMs: 10, ...options.runner } },
+    { api: options.api, runner: { cancelPollMs: 20, retryBaseMs: 10, ...options.runner }, results: options.results },
   );
   let n = 0;
   return {

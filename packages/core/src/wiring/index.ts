@@ -32,17 +32,26 @@ export interface Ferry {
   publisher: EventPublisher;
 }
 
+/** Results over ~100 KB travel by reference: stored once, linked with a fresh URL at each delivery. */
+export interface ResultOffload {
+  /** Stores the result; returns the reference kept in the job's log. */
+  offload(jobId: string, json: string): Promise<string>;
+  /** A URL for a stored result, made when an event carrying it is delivered. */
+  url(reference: string): Promise<string>;
+}
+
 export interface FerryOptions {
   api?: Partial<ApiOptions>;
   runner?: Partial<RunnerOptions>;
-  /** Stores a result too large for one message and returns a URL to it (see `runJob`). */
-  offloadResult?: RunnerDeps["offloadResult"];
+  /** Where results too large for one message go, and how a client gets them. */
+  results?: ResultOffload;
 }
 
 export function createFerry(adapters: Adapters, options: FerryOptions = {}): Ferry {
   const { store, connections, notifier, queue, kinds, logger } = adapters;
-  const publisher = new EventPublisher({ store, connections, notifier, logger });
+  const results = options.results;
+  const publisher = new EventPublisher({ store, connections, notifier, logger, resultUrl: results && ((ref) => results.url(ref)) });
   const documents = adapters.documents && new DocumentService({ ...adapters.documents, jobs: store });
   const api = new FerryApi({ ...adapters, publisher, documents, options: options.api });
-  return { api, publisher, runner: { store, publisher, queue, kinds, logger, options: options.runner, offloadResult: options.offloadResult } };
+  return { api, publisher, runner: { store, publisher, queue, kinds, logger, options: options.runner, offloadResult: results && ((id, json) => results.offload(id, json)) } };
 }
