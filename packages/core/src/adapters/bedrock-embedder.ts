@@ -7,7 +7,7 @@ import { setMaxListeners } from "node:events";
 import { NonRetryableJobError } from "../errors";
 import { checkEmbedderInput, type Embedder } from "../ports";
 import { baseModelId, classifyBedrockError, describeBedrockError, type BedrockFailure } from "./bedrock-embedder-errors";
-import { Backoff, Slots, abortableSleep } from "./bedrock-embedder-retry";
+import { Backoff, Slots, sleep } from "../util/async";
 
 export { baseModelId };
 
@@ -188,7 +188,7 @@ export class BedrockEmbedder implements Embedder {
         if (signal.aborted) throw signal.reason;
         const kind = classifyBedrockError(error);
         if (kind.retry && attempt < this.#attempts) {
-          await abortableSleep(this.#backoff.delay(attempt), signal);
+          await sleep(this.#backoff.delay(attempt), signal);
           continue;
         }
         throw await this.#translate(error, kind, { index, chars: text.length, attempt, ms: Date.now() - started });

@@ -11,6 +11,7 @@ import {
 } from "@aws-sdk/client-s3vectors";
 import { NonRetryableJobError, RetryableJobError } from "../errors";
 import type { VectorFilter, VectorIndex, VectorMatch, VectorMetadata, VectorRecord } from "../ports";
+import { Backoff, sleep } from "../util/async";
 
 export interface S3VectorsIndexOptions {
   vectorBucketName: string;
@@ -44,10 +45,12 @@ const RETRYABLE = new Set(["TooManyRequestsException", "ServiceUnavailableExcept
 export class S3VectorsIndex implements VectorIndex {
   readonly #client: S3VectorsClient;
   readonly #o: Required<Omit<S3VectorsIndexOptions, "client">>;
+  readonly #backoff: Backoff;
 
   constructor(options: S3VectorsIndexOptions) {
     this.#client = new S3VectorsClient({ ...options.client, maxAttempts: 1 });
     this.#o = { concurrency: 4, maxAttempts: 5, backoffMs: 200, ...options };
+    this.#backoff = new Backoff(this.#o.backoffMs, 8_000);
   }
 
   get #address() {
@@ -112,7 +115,7 @@ export class S3VectorsIndex implements VectorIndex {
         if (attempt >= this.#o.maxAttempts) {
           throw new RetryableJobError(`the vector index is busy (${error.name} after ${attempt} attempts); the job will retry`, { cause: error });
         }
-        await delay(this.#o.backoffMs * 2 ** (attempt - 1) * (0.5 + Math.random()), signal);
+        await sleep(this.#backoff.delay(attempt), signal);
       }
     }
   }
@@ -133,10 +136,3 @@ async function forEachLimit<T>(items: readonly T[], limit: number, fn: (item: T)
   await Promise.all(Array.from({ length: Math.min(limit, items.length) }, lane));
 }
 
-function delay(ms: number, signal?: AbortSignal): Promise<void> {
-  return new Promise((resolve, reject) => {
-    if (signal?.aborted) return reject(signal.reason);
-    const t = setTimeout(resolve, ms);
-    signal?.addEventListener("abort", () => (clearTimeout(t), reject(signal.reason)), { once: true });
-  });
-}

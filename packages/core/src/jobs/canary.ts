@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { RetryableJobError } from "../errors";
+import { sleep } from "../util/async";
 import { defineJobKind } from "./kinds";
 
 export const CanaryInput = z
@@ -25,21 +26,6 @@ export interface CanaryResult {
   durationMs: number;
 }
 
-/** Sleeps `ms`, or rejects with the signal's reason as soon as it aborts. */
-export function sleep(ms: number, signal?: AbortSignal): Promise<void> {
-  return new Promise((resolve, reject) => {
-    if (signal?.aborted) return reject(signal.reason);
-    const timer = setTimeout(() => {
-      signal?.removeEventListener("abort", onAbort);
-      resolve();
-    }, ms);
-    const onAbort = () => {
-      clearTimeout(timer);
-      reject(signal!.reason);
-    };
-    signal?.addEventListener("abort", onAbort, { once: true });
-  });
-}
 
 /**
  * A synthetic job that walks through stages, reports progress, streams a line of

@@ -11,4 +11,5 @@ export * from "./reporter";
 export * from "./publisher";
 export * from "./coalescer";
 export * from "./cursor";
-export { canaryJob, CanaryInput, sleep, type CanaryResult } from "./canary";
+export { canaryJob, CanaryInput, type CanaryResult } from "./canary";
+export { sleep } from "../util/async";

@@ -1,3 +1,9 @@
+/**
+ * Waiting helpers shared by the adapters and job kinds: abortable sleep, jittered
+ * backoff and a counting semaphore.
+ * @module
+ */
+
 /** Exponential backoff with "equal jitter": attempt n waits between half and all of min(cap, base·2ⁿ⁻¹). */
 export class Backoff {
   constructor(
@@ -13,18 +19,18 @@ export class Backoff {
 }
 
 /** Sleeps `ms`, or rejects with the signal's reason as soon as it aborts. */
-export function abortableSleep(ms: number, signal: AbortSignal): Promise<void> {
+export function sleep(ms: number, signal?: AbortSignal): Promise<void> {
   return new Promise((resolve, reject) => {
-    if (signal.aborted) return reject(signal.reason);
+    if (signal?.aborted) return reject(signal.reason);
     const onAbort = () => {
       clearTimeout(timer);
-      reject(signal.reason);
+      reject(signal!.reason);
     };
     const timer = setTimeout(() => {
-      signal.removeEventListener("abort", onAbort);
+      signal?.removeEventListener("abort", onAbort);
       resolve();
     }, ms);
-    signal.addEventListener("abort", onAbort, { once: true });
+    signal?.addEventListener("abort", onAbort, { once: true });
   });
 }
 
