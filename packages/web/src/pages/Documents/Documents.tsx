@@ -6,6 +6,7 @@ import { UploadList } from "../../components/UploadList/UploadList";
 import { useDocuments } from "../../hooks/useDocuments";
 import { useConnectionStatus } from "../../hooks/useFerry";
 import { useUploadAnnouncements, useUploadQueue, useUploads } from "../../hooks/useUploads";
+import page from "../page.module.css";
 import styles from "./Documents.module.css";
 
 /**
@@ -42,18 +43,18 @@ export function Documents() {
   const offline = status.state === "closed" || status.state === "unauthorized";
 
   return (
-    <main className={styles.main}>
-      <section className={styles.section} aria-labelledby="add-heading">
-        <h2 id="add-heading" className={styles.heading}>
+    <main className={page.main}>
+      <section className={page.section} aria-labelledby="add-heading">
+        <h2 id="add-heading" className={page.heading}>
           Add documents
         </h2>
         <DropZone onFiles={onFiles} disabled={offline} />
         <UploadList items={uploads} onCancel={onCancel} onDismiss={onDismiss} />
       </section>
 
-      <section className={styles.section} aria-labelledby="documents-heading">
+      <section className={page.section} aria-labelledby="documents-heading">
         <div className={styles.headingRow}>
-          <h2 id="documents-heading" className={styles.heading} ref={listHeading} tabIndex={-1}>
+          <h2 id="documents-heading" className={page.heading} ref={listHeading} tabIndex={-1}>
             My documents
           </h2>
           <button type="button" className="button" onClick={docs.refresh}>

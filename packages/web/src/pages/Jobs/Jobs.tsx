@@ -3,7 +3,7 @@ import { SubmitJobForm } from "../../components/SubmitJobForm/SubmitJobForm";
 import { useConnectionStatus } from "../../hooks/useFerry";
 import { useJobAnnouncements } from "../../hooks/useJobAnnouncements";
 import { useMyJobs } from "../../hooks/useMyJobs";
-import styles from "./Jobs.module.css";
+import styles from "../page.module.css";
 
 /** A submit form and the caller's jobs, live. */
 export function Jobs() {
