@@ -13,3 +13,6 @@ export type { BlobStore, BlobInfo, PresignedUpload } from "./blob-store";
 export type { VectorIndex, VectorRecord, VectorMatch, VectorFilter, VectorMetadata, VectorMetadataValue } from "./vector-index";
 export type { DocumentCatalog, DocumentRecord, DocumentPage, DocumentStatus, UploadRecord } from "./document-catalog";
 export { checkEmbedderInput, type Embedder } from "./embedder";
+export type { ChatModel, ChatRequest, ChatResult, ChatTurn, ChatUsage, GroundingSource } from "./chat-model";
+export type { ConversationStore, ConversationTurn, ConversationCitation } from "./conversation-store";
+export type { CostSource, CostQuery, CostRow, CostAnswer, CostDimension, CostGranularity, CostDatasetInfo } from "./cost-source";

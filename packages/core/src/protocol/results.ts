@@ -14,3 +14,30 @@ export const IngestPdfResult = z.object({
   warnings: z.array(z.string()),
 });
 export type IngestPdfResult = z.infer<typeof IngestPdfResult>;
+
+/** A numbered source of a `rag_query` answer; every `[n]` in the answer has one. */
+export const RagCitation = z.object({
+  n: z.number().int().positive(),
+  documentId: z.string(),
+  title: z.string().optional(),
+  /** 1-based PDF page index. */
+  page: z.number().int().positive(),
+  /** Cosine similarity of the best chunk behind it (1 − distance), 0–1. */
+  score: z.number(),
+  snippet: z.string(),
+});
+export type RagCitation = z.infer<typeof RagCitation>;
+
+/** `job_completed.result` of a `rag_query` job. The streamed `job_output` deltas concatenate to `answer`. */
+export const RagQueryResult = z.object({
+  answer: z.string(),
+  citations: z.array(RagCitation),
+  /** Model or inference profile id; the offline answerer reports `offline-extractive-…`. */
+  model: z.string(),
+  usage: z.object({ inputTokens: z.number().int().nonnegative(), outputTokens: z.number().int().nonnegative() }),
+  /** Echoed when the question was part of a conversation. */
+  conversationId: z.string().optional(),
+  /** False when no source was close enough: the answer says so and cites nothing. */
+  grounded: z.boolean(),
+});
+export type RagQueryResult = z.infer<typeof RagQueryResult>;
