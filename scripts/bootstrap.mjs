@@ -152,8 +152,15 @@ switch (command) {
     ensureRedis();
     exitCode = await tsx(`bench/${rest[0]}/main.ts`, rest.slice(1));
     break;
+  case "eval":
+    ensureRedis();
+    exitCode = await tsx(`bench/eval-${rest[0]}/main.ts`, rest.slice(1));
+    break;
+  case "gen":
+    exitCode = await tsx(`bench/gen-${rest[0]}/main.ts`, rest.slice(1));
+    break;
   default:
-    say(`unknown command ${command}; use start, test, token, smoke or bench <name>`);
+    say(`unknown command ${command}; use start, test, token, smoke, bench <name>, eval <name> or gen <name>`);
     exitCode = 1;
 }
 process.exit(exitCode);
