@@ -20,6 +20,15 @@ export const modelEnvironment = {
   FERRY_CHAT_MODEL_ID: models.chat,
 };
 
+/**
+ * Where `finops_analysis` finds billing data on AWS: FOCUS exports a stage is
+ * configured with live in the Uploads bucket under `datasets/` (a `{dataset}`
+ * source names a file there), and Cost Explorer answers `{costExplorer}` sources.
+ */
+export const analysisEnvironment = {
+  FERRY_BILLING_DATASETS_PREFIX: "datasets/",
+};
+
 const partition = aws.getPartitionOutput().partition;
 const region = aws.getRegionOutput().region;
 const accountId = aws.getCallerIdentityOutput().accountId;

@@ -19,7 +19,7 @@
  * @module
  */
 import corePackage from "../packages/core/package.json";
-import { analysisPermissions, ingestPermissions, modelEnvironment } from "./ai";
+import { analysisEnvironment, analysisPermissions, ingestPermissions, modelEnvironment } from "./ai";
 import { megabytes, seconds, stageSettings, type WorkerSettings } from "./lib/settings";
 import { analysisQueue, ingestQueue } from "./queues";
 import { runtimeLinks } from "./realtime";
@@ -53,11 +53,15 @@ export const analysisWorker = analysisQueue.subscribe(
   {
     handler: "packages/functions/src/workers/analysis.handler",
     timeout: seconds(settings.workers.analysis.timeoutSeconds),
-    // Mostly waits on Bedrock and Cost Explorer; 1 GB keeps cold starts short.
+    // DuckDB aggregates billing exports here (see stageSettings): memory for a core, /tmp for the file.
     memory: megabytes(settings.workers.analysis.memoryMb),
+    storage: megabytes(settings.workers.analysis.tmpStorageMb),
     link: runtimeLinks,
     permissions: analysisPermissions,
-    environment: modelEnvironment,
+    environment: { ...modelEnvironment, ...analysisEnvironment },
+    // DuckDB is a native addon: SST installs it for the function's OS and CPU
+    // (`npm install --os=linux --cpu=arm64`) instead of bundling it.
+    nodejs: { install: { "@duckdb/node-api": corePackage.dependencies["@duckdb/node-api"] } },
   },
   subscribeArgs(settings.workers.analysis),
 );

@@ -2,6 +2,8 @@ import { defaultApiOptions } from "../../packages/core/src/api/api";
 import { defaultRunnerOptions } from "../../packages/core/src/jobs/runner";
 import { describe, expect, it } from "vitest";
 import {
+  BILLING_UPLOAD_MAX_MB,
+  LAMBDA_TMP_STORAGE_MB,
   API_GATEWAY_INTEGRATION_TIMEOUT_SECONDS,
   DEFAULT_CHAT_MODEL_ID,
   DEFAULT_EMBED_MODEL_ID,
@@ -67,13 +69,22 @@ describe("stageSettings: queues and workers", () => {
     }
   });
 
-  it("ingest gets more memory than analysis (PDF parsing), both within Lambda's 128 MB–10 GB", () => {
+  it("every worker has at least one vCPU's worth of memory (pdf.js, DuckDB), within Lambda's 128 MB–10 GB", () => {
     for (const stage of STAGES) {
-      const { ingest, analysis } = stageSettings(stage).workers;
-      expect(ingest.memoryMb).toBeGreaterThan(analysis.memoryMb);
-      for (const mb of [ingest.memoryMb, analysis.memoryMb]) {
-        expect(mb).toBeGreaterThanOrEqual(128);
-        expect(mb).toBeLessThanOrEqual(10_240);
+      for (const [, w] of workersOf(stage)) {
+        expect(w.memoryMb).toBeGreaterThanOrEqual(1769);
+        expect(w.memoryMb).toBeLessThanOrEqual(10_240);
+      }
+    }
+  });
+
+  it("the analysis worker's /tmp holds a downloaded billing export of the largest size twice over; all within Lambda's range", () => {
+    for (const stage of STAGES) {
+      const { analysis } = stageSettings(stage).workers;
+      expect(analysis.tmpStorageMb).toBeGreaterThanOrEqual(2 * BILLING_UPLOAD_MAX_MB);
+      for (const [, w] of workersOf(stage)) {
+        expect(w.tmpStorageMb).toBeGreaterThanOrEqual(LAMBDA_TMP_STORAGE_MB.min);
+        expect(w.tmpStorageMb).toBeLessThanOrEqual(LAMBDA_TMP_STORAGE_MB.max);
       }
     }
   });

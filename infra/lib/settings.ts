@@ -68,6 +68,8 @@ export interface WorkerSettings {
   maxReceiveCount: number;
   /** Messages per invocation. */
   batchSize: number;
+  /** Lambda's `/tmp` (ephemeral storage), 512–10,240 MB. */
+  tmpStorageMb: number;
 }
 
 /** The route handlers behind the WebSocket API. */
@@ -108,7 +110,17 @@ export interface StageSettings {
 
 const DAY = 86_400;
 
-function worker(memoryMb: number, maxConcurrency: number): WorkerSettings {
+/** Lambda's range for `/tmp`. */
+export const LAMBDA_TMP_STORAGE_MB = { min: 512, max: 10_240 } as const;
+
+/**
+ * The largest billing export a user may upload for `finops_analysis`. The analysis
+ * worker downloads it to `/tmp` and DuckDB may spill beside it, so the worker's
+ * `/tmp` holds at least twice this.
+ */
+export const BILLING_UPLOAD_MAX_MB = 1024;
+
+function worker(memoryMb: number, maxConcurrency: number, tmpStorageMb: number = LAMBDA_TMP_STORAGE_MB.min): WorkerSettings {
   const timeoutSeconds = LAMBDA_MAX_TIMEOUT_SECONDS;
   return {
     timeoutSeconds,
@@ -119,6 +131,7 @@ function worker(memoryMb: number, maxConcurrency: number): WorkerSettings {
     dlqRetentionSeconds: SQS_MAX_RETENTION_SECONDS,
     maxReceiveCount: DLQ_MAX_RECEIVE_COUNT,
     batchSize: 1,
+    tmpStorageMb,
   };
 }
 
@@ -127,11 +140,12 @@ function worker(memoryMb: number, maxConcurrency: number): WorkerSettings {
  * every other stage (personal `sst dev` stages, `staging`, CI) is removed cleanly.
  *
  * @remarks
- * Worker memory is sized for PDF work, not for the job count: Lambda gives CPU
- * in proportion to memory (1,769 MB = one vCPU), and pdf.js parsing a large PDF
- * plus the page texts and embedding batches held for a checkpoint want headroom.
- * Ingest gets 2,048 MB (a little over one vCPU); analysis mostly waits on
- * Bedrock and Cost Explorer, so 1,024 MB is enough.
+ * Worker memory is sized for the work, not for the job count: Lambda gives CPU
+ * in proportion to memory (1,769 MB = one vCPU). pdf.js parsing a large PDF plus
+ * the page texts and embedding batches held for a checkpoint want headroom, and
+ * DuckDB aggregating a billing export of millions of rows wants both memory and a
+ * core, so both workers get 2,048 MB (a little over one vCPU). The analysis
+ * worker also gets `/tmp` for the downloaded export and DuckDB's spill files.
  *
  * @example
  * ```ts
@@ -156,7 +170,7 @@ export function stageSettings(stage: string): StageSettings {
     api: { timeoutSeconds: API_GATEWAY_INTEGRATION_TIMEOUT_SECONDS, memoryMb: 1024 },
     workers: {
       ingest: worker(2048, isProduction ? 10 : SQS_MIN_MAXIMUM_CONCURRENCY),
-      analysis: worker(1024, isProduction ? 20 : SQS_MIN_MAXIMUM_CONCURRENCY),
+      analysis: worker(2048, isProduction ? 20 : SQS_MIN_MAXIMUM_CONCURRENCY, 4 * BILLING_UPLOAD_MAX_MB),
     },
     // Production keeps an upload as long as its ingest message can sit on the DLQ,
     // so a redriven ingest still finds its PDF.
