@@ -6,7 +6,8 @@ import {
 import { setMaxListeners } from "node:events";
 import { NonRetryableJobError } from "../errors";
 import { checkEmbedderInput, type Embedder } from "../ports";
-import { baseModelId, classifyBedrockError, describeBedrockError, type BedrockFailure } from "./bedrock-embedder-errors";
+import { describeBedrockError } from "./bedrock-embedder-errors";
+import { baseModelId, classifyBedrockError, type BedrockFailure } from "./bedrock-errors";
 import { Backoff, Slots, sleep } from "../util/async";
 
 export { baseModelId };

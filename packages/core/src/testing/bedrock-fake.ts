@@ -2,6 +2,8 @@ import http, { type IncomingMessage, type ServerResponse } from "node:http";
 import http2, { type Http2ServerRequest, type Http2ServerResponse } from "node:http2";
 import net, { type AddressInfo, type Socket } from "node:net";
 import { Duplex } from "node:stream";
+import { EventStreamCodec, type Message } from "@smithy/eventstream-codec";
+import { sleep } from "../util/async";
 
 /**
  * An HTTP-level fake of `bedrock-runtime` for contract tests of the Bedrock adapters,
@@ -14,14 +16,16 @@ import { Duplex } from "node:stream";
  * connection decide (the HTTP/2 preface starts with `PRI *`), so no client config has
  * to bend to the fake. Handlers use the request/response API both Node servers share.
  *
- * Routes live in one table keyed by operation (`invoke` today); a `converse` or
- * `converse-stream` route is one more entry. Replies can be scripted: queued replies are
- * used first, in arrival order; then the rules; then the operation's normal answer.
+ * Routes live in one table keyed by operation: `invoke` (Titan embeddings) and
+ * `converse-stream` (a chat model answering in `application/vnd.amazon.eventstream`
+ * frames, as Bedrock does). Replies can be scripted: queued replies are used first, in
+ * arrival order; then the rules; then the operation's normal answer.
  *
  * @example
  * ```ts
  * const fake = await startBedrockFake();
  * fake.script({ error: "ThrottlingException" }, 2); // the next two calls are throttled
+ * fake.script({ converse: { text: "Partial ans", failAfter: { deltas: 2, exception: "modelStreamErrorException" } } });
  * const client = new BedrockRuntimeClient({ endpoint: fake.endpoint, region: "us-east-1" });
  * ```
  */
@@ -85,11 +89,47 @@ export interface FakeReply {
   message?: string;
   /** A literal JSON body (status 200 unless `status` says otherwise). */
   json?: unknown;
+  /** How a `converse-stream` call answers when no `error`/`json` is given. */
+  converse?: ConverseStreamScript;
+}
+
+/** Exceptions Bedrock sends inside a ConverseStream response, named as `:exception-type` names them. */
+export type StreamExceptionType =
+  | "modelStreamErrorException"
+  | "throttlingException"
+  | "internalServerException"
+  | "serviceUnavailableException"
+  | "validationException";
+
+/**
+ * One scripted ConverseStream answer. Without one the fake answers in one sentence that
+ * cites up to two `[n]` markers found in the system prompt, so grounded-answer tests
+ * pass through the real adapter end to end.
+ */
+export interface ConverseStreamScript {
+  /** The answer, sent as deltas of a few characters each. */
+  text?: string;
+  /** The exact deltas to send (overrides `text`). */
+  deltas?: readonly string[];
+  /** Pause before every event after `messageStart`, in ms, so a test can act mid-stream. */
+  eventDelayMs?: number;
+  /** `messageStop.stopReason` (default `end_turn`). */
+  stopReason?: string;
+  /** `metadata.usage` (default: about four characters per token). */
+  usage?: { inputTokens: number; outputTokens: number };
+  /** After this many deltas (at most all of them), send an exception event instead of the rest and end the response. */
+  failAfter?: { deltas: number; exception?: StreamExceptionType; message?: string };
+  /** After this many deltas, go silent with the response open until the client gives up. */
+  stallAfter?: number;
 }
 
 /** What a route handler gets; it answers with `send*` unless the fake already replied. */
 export interface RouteContext {
   request: RecordedRequest;
+  /** The reply chosen for this request (scripted, from a rule, or `{}`). */
+  reply: FakeReply;
+  /** Aborts when the client goes away, so a streaming route stops writing. */
+  signal: AbortSignal;
   res: ServerResponse | Http2ServerResponse;
   sendJson(status: number, body: unknown): void;
   sendError(type: BedrockErrorType, message: string, status?: number): void;
@@ -100,9 +140,10 @@ type Route = { operation: string; handle: (ctx: RouteContext) => void | Promise<
 /** `POST /model/{modelId}/{operation}`; Bedrock's only path shape for runtime calls. */
 const MODEL_PATH = /^\/model\/([^/]+)\/([a-z-]+)$/;
 
-/** Operation → handler. Add `converse` / `converse-stream` here when a fake chat model is needed. */
+/** Operation → handler. */
 const ROUTES: Record<string, Route> = {
   invoke: { operation: "invoke", handle: invokeTitanEmbedding },
+  "converse-stream": { operation: "converse-stream", handle: converseStream },
 };
 
 /** Starts the fake on a free local port. */
@@ -128,8 +169,10 @@ export async function startBedrockFake(): Promise<BedrockFake> {
     let request: RecordedRequest | undefined;
     let timer: ReturnType<typeof setTimeout> | undefined;
     let closed = false;
+    const gone = new AbortController();
     res.on("close", () => {
       closed = true;
+      gone.abort(new Error("client went away"));
       // Not "finish": the HTTP/2 compat layer emits it even for a stream the client reset.
       if (request && !res.writableEnded) request.aborted = true;
       if (timer) clearTimeout(timer);
@@ -159,6 +202,8 @@ export async function startBedrockFake(): Promise<BedrockFake> {
         else {
           const ctx: RouteContext = {
             request: recorded,
+            reply,
+            signal: gone.signal,
             res,
             sendJson: (status, body) => writeJson(res, status, body),
             sendError: (type, message, status) => writeError(res, type, message, status),
@@ -275,6 +320,133 @@ function invokeTitanEmbedding({ request, sendJson, sendError }: RouteContext): v
     inputTextTokenCount: Math.ceil(inputText.length / 4.7),
     embeddingsByType: { float: embedding },
   });
+}
+
+interface ConverseBody {
+  messages?: Array<{ role?: unknown; content?: Array<{ text?: unknown }> }>;
+  system?: Array<{ text?: unknown }>;
+  inferenceConfig?: { maxTokens?: unknown; temperature?: unknown };
+}
+
+const codec = new EventStreamCodec(
+  (bytes) => new TextDecoder().decode(bytes),
+  (text) => new TextEncoder().encode(text),
+);
+
+/**
+ * `ConverseStream`: checks the request as Bedrock does (a user turn first, roles
+ * alternating, no blank text), then streams `messageStart`, the deltas,
+ * `contentBlockStop`, `messageStop` and `metadata` as event-stream frames, or an
+ * exception frame part-way when the script says so.
+ */
+async function converseStream({ request, reply, signal, res, sendError }: RouteContext): Promise<void> {
+  const body = (request.body ?? {}) as ConverseBody;
+  const problem = converseProblem(body);
+  if (problem) return sendError("ValidationException", problem);
+  const script = reply.converse ?? {};
+  const text = script.text ?? defaultAnswer(body);
+  const deltas = script.deltas ?? splitDeltas(text);
+  const started = Date.now();
+
+  res.writeHead(200, { "content-type": "application/vnd.amazon.eventstream", "x-amzn-requestid": requestId() });
+  let first = true;
+  const send = async (message: Message): Promise<boolean> => {
+    if (!first && script.eventDelayMs) await sleep(script.eventDelayMs, signal).catch(() => undefined);
+    first = false;
+    if (signal.aborted) return false;
+    // Both response types take a chunk; their overload sets just do not unify.
+    (res as { write(chunk: Uint8Array): boolean }).write(codec.encode(message));
+    return true;
+  };
+
+  if (!(await send(streamEvent("messageStart", { role: "assistant" })))) return;
+  // A failure scripted past the last delta comes after all the text, before `messageStop`.
+  const failAt = script.failAfter ? Math.min(script.failAfter.deltas, deltas.length) : deltas.length;
+  for (let i = 0; i <= failAt; i++) {
+    if (i === script.stallAfter) {
+      // Silent with the response open: only the client's timeout or abort ends it.
+      if (!signal.aborted) await new Promise((resolve) => signal.addEventListener("abort", resolve, { once: true }));
+      return;
+    }
+    if (i === failAt) break;
+    if (!(await send(streamEvent("contentBlockDelta", { contentBlockIndex: 0, delta: { text: deltas[i] } })))) return;
+  }
+  if (script.failAfter) {
+    const type = script.failAfter.exception ?? "modelStreamErrorException";
+    const message = script.failAfter.message ?? `${type} (scripted by the fake)`;
+    if (await send(streamException(type, message))) res.end();
+    return;
+  }
+  const usage = script.usage ?? {
+    inputTokens: Math.ceil(JSON.stringify(body.messages ?? []).length / 4 + JSON.stringify(body.system ?? []).length / 4),
+    outputTokens: Math.ceil(deltas.join("").length / 4),
+  };
+  if (!(await send(streamEvent("contentBlockStop", { contentBlockIndex: 0 })))) return;
+  if (!(await send(streamEvent("messageStop", { stopReason: script.stopReason ?? "end_turn" })))) return;
+  const metadata = { usage: { ...usage, totalTokens: usage.inputTokens + usage.outputTokens }, metrics: { latencyMs: Date.now() - started } };
+  if (await send(streamEvent("metadata", metadata))) res.end();
+}
+
+/** Bedrock's own wording for the conversation rules a Converse request breaks, if any. */
+function converseProblem(body: ConverseBody): string | undefined {
+  const messages = body.messages;
+  if (!Array.isArray(messages) || messages.length === 0) return "A conversation must start with a user message. Try again with a conversation that starts with a user message.";
+  if (messages[0]?.role !== "user") return "A conversation must start with a user message. Try again with a conversation that starts with a user message.";
+  for (let i = 0; i < messages.length; i++) {
+    const m = messages[i]!;
+    if (m.role !== "user" && m.role !== "assistant") return `messages.${i}.role: must be one of user, assistant`;
+    if (i > 0 && messages[i - 1]!.role === m.role) {
+      return "A conversation must alternate between user and assistant roles. Make sure the conversation alternates between user and assistant roles and try again.";
+    }
+    if (!Array.isArray(m.content) || m.content.length === 0) return `messages.${i}.content: must not be empty`;
+    for (const block of m.content) {
+      if (typeof block.text !== "string" || block.text.trim() === "") {
+        return "The text field in the ContentBlock object is blank. Add text to the text field, and try again.";
+      }
+    }
+  }
+  return undefined;
+}
+
+/** A one-sentence answer to the last user turn citing up to two `[n]` seen in the system prompt. */
+function defaultAnswer(body: ConverseBody): string {
+  const system = (body.system ?? []).map((b) => String(b.text ?? "")).join("\n");
+  const cited = [...new Set(Array.from(system.matchAll(/\[(\d+)\]/g), (m) => m[1]!))].slice(0, 2);
+  const last = body.messages?.at(-1)?.content?.map((b) => String(b.text ?? "")).join(" ") ?? "";
+  const question = last.length > 60 ? `${last.slice(0, 57)}...` : last;
+  if (cited.length === 0) return `The fake model has no sources for "${question}".`;
+  return `The sources answer "${question}" directly [${cited[0]}]${cited[1] ? `, and add detail [${cited[1]}]` : ""}.`;
+}
+
+/** Pieces of about eight characters, never splitting a surrogate pair, like a model's token chunks. */
+function splitDeltas(text: string): string[] {
+  const chars = Array.from(text);
+  const out: string[] = [];
+  for (let i = 0; i < chars.length; i += 8) out.push(chars.slice(i, i + 8).join(""));
+  return out;
+}
+
+function streamEvent(type: string, payload: unknown): Message {
+  return {
+    headers: {
+      ":message-type": { type: "string", value: "event" },
+      ":event-type": { type: "string", value: type },
+      ":content-type": { type: "string", value: "application/json" },
+    },
+    body: new TextEncoder().encode(JSON.stringify(payload)),
+  };
+}
+
+function streamException(type: StreamExceptionType, message: string): Message {
+  const payload = type === "modelStreamErrorException" ? { message, originalStatusCode: 500, originalMessage: message } : { message };
+  return {
+    headers: {
+      ":message-type": { type: "string", value: "exception" },
+      ":exception-type": { type: "string", value: type },
+      ":content-type": { type: "string", value: "application/json" },
+    },
+    body: new TextEncoder().encode(JSON.stringify(payload)),
+  };
 }
 
 /** A duplex over `socket` whose readable side starts with `head`. */
