@@ -9,6 +9,8 @@ import { startDynalite, type Dynalite } from "../testing/dynalite";
 import { runJobStoreContract } from "../testing/job-store-contract";
 import { runDocumentCatalogContract } from "../testing/document-catalog-contract";
 import { DynamoDocumentCatalog } from "./dynamo-document-catalog";
+import { runConversationStoreContract } from "../testing/conversation-store-contract";
+import { DynamoConversationStore } from "./dynamo-conversation-store";
 import { runRateLimiterContract } from "../testing/rate-limiter-contract";
 import { DynamoConnectionStore } from "./dynamo-connection-store";
 import { CUT_MARK, itemSize } from "./dynamo-job-item";
@@ -209,5 +211,40 @@ describe("DynamoRateLimiter under concurrency", () => {
     const [window] = await rawItems(tableName, JobsKeys.rateWindow(key, 60).pk);
     expect(window?.expiresAt).toBe(Math.ceil(window?.endsAt / 1000) + 60);
     expect(window?.expiresAt).toBeLessThan(Date.now() / 1000 + 200);
+  });
+});
+
+runConversationStoreContract("dynamo", async () => {
+  let now = Date.UTC(2030, 0, 1);
+  const tableName = (await dynamo.createTables()).jobs;
+  return {
+    store: new DynamoConversationStore({ client: dynamo.client, tableName, now: () => now }),
+    elapse: async (ms) => {
+      now += ms;
+    },
+  };
+});
+
+describe("DynamoConversationStore items", () => {
+  it("stamps the conversation with its expiry and keeps it out of the byOwner index", async () => {
+    const table = (await dynamo.createTables()).jobs;
+    const store = new DynamoConversationStore({ client: dynamo.client, tableName: table });
+    const before = Date.now();
+    await store.append("alice", "c1", { question: "q", answer: "a", citations: [], at: 1 }, { keep: 3, ttlSeconds: 600 });
+    const [item] = await rawItems(table, JobsKeys.conversation("alice", "c1").pk);
+    expect(item?.expiresAt).toBeGreaterThanOrEqual(Math.floor(before / 1000) + 600);
+    expect(item?.expiresAt).toBeLessThanOrEqual(Math.ceil(Date.now() / 1000) + 600);
+    expect(item).not.toHaveProperty("owner");
+    expect(item).not.toHaveProperty("createdAt");
+  });
+
+  it("drops the oldest turns rather than fail when the kept turns would outgrow an item", async () => {
+    const store = new DynamoConversationStore({ client: dynamo.client, tableName: (await dynamo.createTables()).jobs });
+    const turns = Array.from({ length: 30 }, (_, i) => ({ question: `q${i}`, answer: String(i % 10).repeat(20_000), citations: [], at: i }));
+    for (const turn of turns) await store.append("alice", "long", turn, { keep: 30, ttlSeconds: 600 });
+    const kept = await store.get("alice", "long");
+    expect(kept.length).toBeGreaterThan(10);
+    expect(kept.length).toBeLessThan(30);
+    expect(kept).toEqual(turns.slice(-kept.length));
   });
 });

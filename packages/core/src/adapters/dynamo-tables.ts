@@ -36,7 +36,7 @@ export const CONNECTIONS_TABLE = {
 
 /**
  * `Jobs`: a single table for jobs, their event logs, idempotency keys and rate-limit
- * counters (and, later, documents and conversations, under their own `pk` prefixes).
+ * counters, uploads, documents and conversations, each under its own `pk` prefix.
  *
  * | item | `pk` | `sk` | notes |
  * |---|---|---|---|
@@ -46,8 +46,9 @@ export const CONNECTIONS_TABLE = {
  * | rate window | `rate#<key>#<windowSeconds>` | `rate` | one counter per key and window length |
  * | upload | `upload#<uploadId>` | `upload` | expires with the upload |
  * | document | `docs#<owner>` | `doc#<documentId>` | one partition per owner; no TTL |
+ * | conversation | `conv#<owner>#<conversationId>` | `conv` | the kept turns as JSON; expiry renewed on each turn |
  *
- * Every item but documents carries `expiresAt` (epoch seconds). Uploads and documents keep
+ * Every item but documents carries `expiresAt` (epoch seconds). Uploads, documents and conversations keep
  * their fields in one JSON attribute, so their `owner`/`createdAt` never enter `byOwner`. Key parts that come from users are
  * URI-encoded, so a `#` inside an owner or a key cannot make two keys collide.
  * `byOwner` (`owner`, `createdAt`, projection all) lists an owner's jobs newest first.
@@ -70,6 +71,7 @@ export const JobsKeys = {
   upload: (uploadId: string) => ({ pk: `upload#${part(uploadId)}`, sk: "upload" }),
   documents: (owner: string) => ({ pk: `docs#${part(owner)}` }),
   document: (owner: string, documentId: string) => ({ pk: `docs#${part(owner)}`, sk: `doc#${part(documentId)}` }),
+  conversation: (owner: string, conversationId: string) => ({ pk: `conv#${part(owner)}#${part(conversationId)}`, sk: "conv" }),
 } as const;
 
 /** `evt#0000000042`: zero-padded so string order is numeric order. */
