@@ -1,5 +1,5 @@
 import { checkEmbedderInput, type Embedder } from "../ports";
-import { stemWord, isStopWord } from "./hashing-embedder-text";
+import { isStopWord, stemWord, termWeight } from "./hashing-embedder-text";
 
 const DIMENSION = 1024;
 /** How much each feature family contributes to the final vector (each family is normalized first). */
@@ -24,14 +24,22 @@ const YIELD_EVERY = 64;
  * morphology the small stemmer misses. Synonyms with no shared letters do not match.
  *
  * Per text: NFKD accent folding and lower-casing; tokens are runs of letters and digits
- * (CJK runs become character bigrams); each token adds its stem (stop words at 0.1),
- * its character n-grams and, over the sequence with stop words skipped, a bigram of
- * stems. Term counts are dampened (1 + ln tf), each family is normalized and weighted,
- * features are hashed (FNV-1a + murmur3 finalizer) to an index and a sign, and the sum is
- * L2-normalized. Deterministic across runs and machines; changing any of this must change `id`.
+ * (CJK runs become character bigrams); each token adds its stem (stop words at 0.1,
+ * frequent English words at 0.5 — a fixed stand-in for IDF, see `termWeight`), its
+ * character n-grams and, over the sequence with stop words skipped, a bigram of stems.
+ * Term counts are dampened (1 + ln tf), each family is normalized and weighted, and
+ * every feature is hashed (FNV-1a + murmur3 finalizer) to several index-and-sign slots
+ * (4 for words and bigrams, 2 for n-grams) sharing its weight; the sum is L2-normalized.
+ *
+ * Why several slots: 1,024 dimensions hold a 600-character chunk's ~700 features only
+ * with collisions. With one slot a collision is rare but large, and a short chunk
+ * ("AFTERWORD", a running head) that collides with one question word jumps to the top;
+ * spread over slots, collisions are as frequent in total but small, which keeps such
+ * flukes below real matches. Deterministic across runs and machines; changing any of
+ * this must change `id`, since stored vectors and queries must come from one version.
  */
 export class HashingEmbedder implements Embedder {
-  readonly id = "offline-hashing-v1";
+  readonly id = "offline-hashing-v2";
   readonly dimension = DIMENSION;
   readonly maxInputChars: number;
 
@@ -64,6 +72,12 @@ const GROUP_OF: readonly number[] = [0, 0, 1, 2, 3];
 const WEIGHT_IN_GROUP: readonly number[] = [1, STOP_WORD_WEIGHT, 1, 1, 1];
 /** Per group: the norm it contributes before the final normalization. */
 const GROUP_WEIGHT: readonly number[] = [WEIGHT.words, WEIGHT.chars, WEIGHT.bigrams, 1];
+/**
+ * Per family: the slots each feature is spread over. N-grams, the bulk of the features,
+ * get fewer: their value lies in many weak matches, not in any single one.
+ */
+const SLOTS: readonly number[] = [4, 4, 2, 4, 1];
+const SLOT_SCALE: readonly number[] = SLOTS.map((k) => 1 / Math.sqrt(k));
 
 /** The embedding of one non-blank text; exported for benchmarks and tests. */
 export function hashingVector(text: string): Float32Array {
@@ -74,32 +88,35 @@ export function hashingVector(text: string): Float32Array {
   const folded = ascii ? text.toLowerCase() : text.normalize("NFKD").replace(/\p{M}+/gu, "").toLowerCase();
   const tokens = /[\p{L}\p{N}]+/gu;
   let previous = 0;
+  let previousWeight = 1;
   for (let m = tokens.exec(folded); m; m = tokens.exec(folded)) {
     const token = m[0];
     if (!ascii && UNSPACED.test(token)) {
       // One feature per character pair (and the lone character of a one-character run).
-      if (token.length === 1) table.add(hashRange(token, 0, 1, SEED.words), Family.Words);
-      for (let i = 0; i + 1 < token.length; i++) table.add(hashRange(token, i, i + 2, SEED.words), Family.Words);
+      if (token.length === 1) table.add(hashRange(token, 0, 1, SEED.words), Family.Words, 1);
+      for (let i = 0; i + 1 < token.length; i++) table.add(hashRange(token, i, i + 2, SEED.words), Family.Words, 1);
       previous = 0;
       continue;
     }
     if (isStopWord(token)) {
-      table.add(hashRange(token, 0, token.length, SEED.words), Family.StopWords);
+      table.add(hashRange(token, 0, token.length, SEED.words), Family.StopWords, 1);
       continue;
     }
     const stem = stemWord(token);
     const stemHash = hashRange(stem, 0, stem.length, SEED.words);
-    table.add(stemHash, Family.Words);
-    if (previous !== 0) table.add(fmix32(Math.imul(previous, 0x9e3779b1) ^ stemHash ^ SEED.bigrams), Family.Bigrams);
+    const weight = termWeight(stem);
+    table.add(stemHash, Family.Words, weight);
+    if (previous !== 0) table.add(fmix32(Math.imul(previous, 0x9e3779b1) ^ stemHash ^ SEED.bigrams), Family.Bigrams, Math.sqrt(previousWeight * weight));
     previous = stemHash;
+    previousWeight = weight;
     for (let n = 3; n <= 5; n++) {
       // n-grams of "<token>", the brackets marking the word's start and end.
-      for (let i = -1; i + n <= token.length + 1; i++) table.add(hashPadded(token, i, n, SEED.chars), Family.Chars);
+      for (let i = -1; i + n <= token.length + 1; i++) table.add(hashPadded(token, i, n, SEED.chars), Family.Chars, 1);
     }
   }
   if (table.size === 0) {
     // Punctuation or symbols only: still a stable, non-zero vector of the characters.
-    for (const ch of folded.replace(/\s+/gu, "")) table.add(hashRange(ch, 0, ch.length, SEED.raw), Family.Raw);
+    for (const ch of folded.replace(/\s+/gu, "")) table.add(hashRange(ch, 0, ch.length, SEED.raw), Family.Raw, 1);
   }
   return table.toVector();
 }
@@ -113,6 +130,7 @@ class FeatureTable {
   #keys: Int32Array;
   #counts: Uint32Array;
   #families: Uint8Array;
+  #weights: Float32Array;
   #occupied: Uint8Array;
   #slots: Int32Array;
   size = 0;
@@ -121,6 +139,7 @@ class FeatureTable {
     this.#keys = new Int32Array(capacity);
     this.#counts = new Uint32Array(capacity);
     this.#families = new Uint8Array(capacity);
+    this.#weights = new Float32Array(capacity);
     this.#occupied = new Uint8Array(capacity);
     this.#slots = new Int32Array(capacity);
   }
@@ -130,7 +149,8 @@ class FeatureTable {
     this.size = 0;
   }
 
-  add(hash: number, family: Family): void {
+  /** Counts one occurrence; `weight` is the feature's own (the same on every occurrence). */
+  add(hash: number, family: Family, weight: number): void {
     if (this.size * 2 >= this.#keys.length) this.#grow();
     const mask = this.#keys.length - 1;
     // Families have their own seeds; mixing the family in keeps equal hashes apart anyway.
@@ -145,21 +165,23 @@ class FeatureTable {
     this.#occupied[slot] = 1;
     this.#keys[slot] = hash;
     this.#families[slot] = family;
+    this.#weights[slot] = weight;
     this.#counts[slot] = 1;
     this.#slots[this.size++] = slot;
   }
 
   /**
-   * Dampened counts (1 + ln tf), each normalization group scaled to its weight (so long
-   * texts do not let the many n-grams drown the words), hashed to a dimension (low bits)
-   * and a sign (top bit, so collisions cancel on average), then L2-normalized.
+   * Weighted, dampened counts (1 + ln tf), each normalization group scaled to its weight
+   * (so long texts do not let the many n-grams drown the words), spread over the
+   * family's slots, each a dimension (low bits of a remix of the hash) and a sign (top
+   * bit, so collisions cancel on average), then L2-normalized.
    */
   toVector(): Float32Array {
     const sumSquares = [0, 0, 0, 0];
     for (let i = 0; i < this.size; i++) {
       const slot = this.#slots[i]!;
       const family = this.#families[slot]!;
-      const value = WEIGHT_IN_GROUP[family]! * dampen(this.#counts[slot]!);
+      const value = this.#weights[slot]! * WEIGHT_IN_GROUP[family]! * dampen(this.#counts[slot]!);
       sumSquares[GROUP_OF[family]!]! += value * value;
     }
     const scale = sumSquares.map((s, group) => (s === 0 ? 0 : GROUP_WEIGHT[group]! / Math.sqrt(s)));
@@ -168,8 +190,12 @@ class FeatureTable {
       const slot = this.#slots[i]!;
       const family = this.#families[slot]!;
       const hash = this.#keys[slot]!;
-      const value = scale[GROUP_OF[family]!]! * WEIGHT_IN_GROUP[family]! * dampen(this.#counts[slot]!);
-      vector[hash & (DIMENSION - 1)]! += hash < 0 ? -value : value;
+      const value = scale[GROUP_OF[family]!]! * this.#weights[slot]! * WEIGHT_IN_GROUP[family]! * dampen(this.#counts[slot]!) * SLOT_SCALE[family]!;
+      const slots = SLOTS[family]!;
+      for (let r = 0; r < slots; r++) {
+        const h = r === 0 ? hash : fmix32(hash ^ Math.imul(r, 0x9e3779b9));
+        vector[h & (DIMENSION - 1)]! += h < 0 ? -value : value;
+      }
     }
     let sum = 0;
     for (let i = 0; i < DIMENSION; i++) sum += vector[i]! * vector[i]!;
@@ -179,11 +205,12 @@ class FeatureTable {
   }
 
   #grow(): void {
-    const old = { keys: this.#keys, counts: this.#counts, families: this.#families, slots: this.#slots, size: this.size };
+    const old = { keys: this.#keys, counts: this.#counts, families: this.#families, weights: this.#weights, slots: this.#slots, size: this.size };
     const capacity = old.keys.length * 2;
     this.#keys = new Int32Array(capacity);
     this.#counts = new Uint32Array(capacity);
     this.#families = new Uint8Array(capacity);
+    this.#weights = new Float32Array(capacity);
     this.#occupied = new Uint8Array(capacity);
     this.#slots = new Int32Array(capacity);
     this.size = 0;
@@ -191,7 +218,7 @@ class FeatureTable {
       const slot = old.slots[i]!;
       const family = old.families[slot]! as Family;
       const hash = old.keys[slot]!;
-      this.add(hash, family);
+      this.add(hash, family, old.weights[slot]!);
       this.#counts[this.#slots[this.size - 1]!] = old.counts[slot]!;
     }
   }

@@ -39,5 +39,20 @@ export const RagQueryResult = z.object({
   conversationId: z.string().optional(),
   /** False when no source was close enough: the answer says so and cites nothing. */
   grounded: z.boolean(),
+  /** Documents left out of the search (vectors of another embedder), a turn not kept… */
+  warnings: z.array(z.string()).optional(),
+  /**
+   * Where the time went, in ms from the worker picking the job up: finding sources,
+   * then writing the answer; `firstDeltaMs` is when its first text went out.
+   */
+  timings: z
+    .object({
+      retrievalMs: z.number().nonnegative(),
+      generationMs: z.number().nonnegative(),
+      firstDeltaMs: z.number().nonnegative().optional(),
+    })
+    .optional(),
 });
 export type RagQueryResult = z.infer<typeof RagQueryResult>;
+
+export * from "./finops-result";
