@@ -3,6 +3,7 @@ import { SQSClient } from "@aws-sdk/client-sqs";
 import { Resource } from "sst";
 import { ApiGatewayNotifier } from "@ferry/core/adapters/apigw-notifier";
 import { DynamoConnectionStore } from "@ferry/core/adapters/dynamo-connection-store";
+import { DynamoConversationStore } from "@ferry/core/adapters/dynamo-conversation-store";
 import { DynamoDocumentCatalog } from "@ferry/core/adapters/dynamo-document-catalog";
 import { DynamoJobStore } from "@ferry/core/adapters/dynamo-job-store";
 import { DynamoRateLimiter } from "@ferry/core/adapters/dynamo-rate-limiter";
@@ -18,13 +19,20 @@ import { sqsDeadLetter } from "./workers/sqs-worker";
 
 /** The queue's name: the last path segment of its URL, as in its ARN. */
 const queueName = (url: string) => url.split("/").at(-1)!;
-import { createEmbedder, documentsOptions, resultsIn, type Runtime } from "./runtime-parts";
+import { createChatModel, createEmbedder, costSources, documentsOptions, resultsIn, type Runtime } from "./runtime-parts";
+import { blobDatasets } from "@ferry/core/finops";
 
 const Env = z.object({
   FERRY_SUBMITS_PER_MINUTE: z.coerce.number().int().positive().default(120),
   FERRY_LOG_LEVEL: z.enum(["debug", "info", "warn", "error", "silent"]).default("info"),
   FERRY_MAX_UPLOAD_MB: z.coerce.number().positive().default(50),
   FERRY_EMBED_MODEL_ID: z.string().default("amazon.titan-embed-text-v2:0"),
+  /** Set by `infra/ai.ts`; the adapter's default profile when absent. */
+  FERRY_CHAT_MODEL_ID: z.string().optional(),
+  /** Largest billing export a user may upload for `finops_analysis` (the analysis worker's /tmp must hold it). */
+  FERRY_MAX_BILLING_MB: z.coerce.number().positive().default(512),
+  /** Where in the uploads bucket the FOCUS exports a `{dataset}` source names live (set by `infra/ai.ts`). */
+  FERRY_BILLING_DATASETS_PREFIX: z.string().default("datasets/"),
 });
 
 /** A linked secret's value, or undefined when the stage has not set it. */
@@ -50,6 +58,7 @@ export function createAwsRuntime(env: NodeJS.ProcessEnv): Runtime {
   const queueUrls = { ingest: Resource.IngestQueue.url, analysis: Resource.AnalysisQueue.url };
   const queue = new SqsJobQueue({ client: sqs, queueUrls });
   const maxBytes = Math.round(e.FERRY_MAX_UPLOAD_MB * 1024 * 1024);
+  const billingBytes = Math.round(e.FERRY_MAX_BILLING_MB * 1024 * 1024);
   const documents = {
     blobs: new S3BlobStore({ bucket: Resource.Uploads.name }),
     catalog: new DynamoDocumentCatalog({ client: dynamo, tableName: Resource.Jobs.name }),
@@ -68,9 +77,19 @@ export function createAwsRuntime(env: NodeJS.ProcessEnv): Runtime {
       verifier: createTokenVerifier(
         AuthConfig.parse({ devSecret: secret("DevSecret"), issuer: secret("JwtIssuer"), jwksUrl: secret("JwksUrl"), audience: secret("JwtAudience") }),
       ),
-      kinds: jobKinds({ ...documents, embedder, maxBytes, jobs: store }),
+      kinds: jobKinds({
+        documents: { ...documents, embedder, maxBytes, jobs: store },
+        chat: createChatModel("bedrock", e.FERRY_CHAT_MODEL_ID),
+        conversations: new DynamoConversationStore({ client: dynamo, tableName: Resource.Jobs.name }),
+        finops: {
+          sources: costSources({ costExplorer: true }),
+          chat: createChatModel("bedrock", e.FERRY_CHAT_MODEL_ID),
+          uploads: { blobs: documents.blobs, catalog: documents.catalog, maxBytes: billingBytes },
+          datasets: blobDatasets(documents.blobs, e.FERRY_BILLING_DATASETS_PREFIX),
+        },
+      }),
       logger,
-      documents: { ...documents, options: documentsOptions(maxBytes) },
+      documents: { ...documents, options: documentsOptions(maxBytes, billingBytes) },
     },
     { api: { submitsPerMinute: e.FERRY_SUBMITS_PER_MINUTE }, results: resultsIn(documents.blobs) },
   );

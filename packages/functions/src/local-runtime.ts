@@ -2,6 +2,7 @@ import { Redis } from "ioredis";
 import { ApiGatewayNotifier } from "@ferry/core/adapters/apigw-notifier";
 import { BullmqJobQueue } from "@ferry/core/adapters/bullmq-job-queue";
 import { RedisConnectionStore } from "@ferry/core/adapters/redis-connection-store";
+import { RedisConversationStore } from "@ferry/core/adapters/redis-conversation-store";
 import { RedisDocumentCatalog } from "@ferry/core/adapters/redis-document-catalog";
 import { RedisJobStore } from "@ferry/core/adapters/redis-job-store";
 import { RedisRateLimiter } from "@ferry/core/adapters/redis-rate-limiter";
@@ -12,7 +13,8 @@ import { createFerry } from "@ferry/core/wiring";
 import { createConsoleLogger } from "@ferry/core/ports";
 import { z } from "zod";
 import { jobKinds } from "./job-kinds";
-import { createEmbedder, documentsOptions, resultsIn, type Runtime } from "./runtime-parts";
+import { createChatModel, createEmbedder, costSources, documentsOptions, resultsIn, type Runtime } from "./runtime-parts";
+import { directoryDatasets } from "@ferry/core/finops";
 
 const Env = z.object({
   FERRY_REDIS_URL: z.string().url(),
@@ -35,6 +37,15 @@ const Env = z.object({
   FERRY_MAX_UPLOAD_MB: z.coerce.number().positive().default(50),
   FERRY_EMBEDDER: z.enum(["offline", "bedrock"]).default("offline"),
   FERRY_EMBED_MODEL_ID: z.string().optional(),
+  /** Who writes `rag_query` answers: the offline extractive answerer, or a model on Bedrock (`FERRY_CHAT_MODEL_ID`). */
+  FERRY_CHAT_MODEL: z.enum(["offline", "bedrock"]).default("offline"),
+  FERRY_CHAT_MODEL_ID: z.string().optional(),
+  /** Milliseconds between the offline answer's deltas, so it streams visibly (demos, reconnect tests); 0 = instant. */
+  FERRY_CHAT_PACE_MS: z.coerce.number().int().min(0).max(1000).default(0),
+  /** Folder of FOCUS exports a `finops_analysis {source: {dataset}}` may name by file name; none when unset. */
+  FERRY_FOCUS_DIR: z.string().min(1).optional(),
+  /** Largest billing export (CSV, CSV.gz, Parquet) a user may upload for `finops_analysis`. */
+  FERRY_MAX_BILLING_MB: z.coerce.number().positive().default(512),
 });
 
 /**
@@ -76,6 +87,7 @@ export function createLocalRuntime(env: NodeJS.ProcessEnv): Runtime {
         }
       : undefined;
   const maxBytes = Math.round(e.FERRY_MAX_UPLOAD_MB * 1024 * 1024);
+  const billingBytes = Math.round(e.FERRY_MAX_BILLING_MB * 1024 * 1024);
   const embedder = createEmbedder(e.FERRY_EMBEDDER, e.FERRY_EMBED_MODEL_ID);
 
   const store = new RedisJobStore(redis, { prefix: e.FERRY_KEY_PREFIX });
@@ -89,9 +101,19 @@ export function createLocalRuntime(env: NodeJS.ProcessEnv): Runtime {
       verifier: createTokenVerifier(
         AuthConfig.parse({ devSecret: e.FERRY_DEV_SECRET, issuer: e.FERRY_JWT_ISSUER, jwksUrl: e.FERRY_JWKS_URL, audience: e.FERRY_JWT_AUDIENCE }),
       ),
-      kinds: jobKinds(documents && { ...documents, embedder, maxBytes, jobs: store }),
+      kinds: jobKinds({
+        documents: documents && { ...documents, embedder, maxBytes, jobs: store },
+        chat: createChatModel(e.FERRY_CHAT_MODEL, e.FERRY_CHAT_MODEL_ID, { paceMs: e.FERRY_CHAT_PACE_MS }),
+        conversations: new RedisConversationStore(redis, { prefix: e.FERRY_KEY_PREFIX }),
+        finops: {
+          sources: costSources(),
+          chat: createChatModel(e.FERRY_CHAT_MODEL, e.FERRY_CHAT_MODEL_ID, { paceMs: e.FERRY_CHAT_PACE_MS }),
+          uploads: documents && { blobs: documents.blobs, catalog: documents.catalog, maxBytes: billingBytes },
+          datasets: e.FERRY_FOCUS_DIR ? directoryDatasets(e.FERRY_FOCUS_DIR) : undefined,
+        },
+      }),
       logger,
-      documents: documents && { ...documents, options: documentsOptions(maxBytes) },
+      documents: documents && { ...documents, options: documentsOptions(maxBytes, billingBytes) },
     },
     {
       api: { submitsPerMinute: e.FERRY_SUBMITS_PER_MINUTE },

@@ -1,10 +1,16 @@
+import { BedrockChatModel } from "@ferry/core/adapters/bedrock-chat-model";
 import { BedrockEmbedder } from "@ferry/core/adapters/bedrock-embedder";
+import { ExtractiveChatModel } from "@ferry/core/adapters/extractive-chat-model";
 import { HashingEmbedder } from "@ferry/core/adapters/hashing-embedder";
 import type { FerryApi } from "@ferry/core/api";
-import type { UploadOptions } from "@ferry/core/ingest";
+import { CostExplorerSource } from "@ferry/core/adapters/cost-explorer-source";
+import { FocusDuckdbSource } from "@ferry/core/adapters/focus-duckdb-source";
+import { costExplorerRange, type CostSourceFactory } from "@ferry/core/finops";
+import { billingUploadTypes, type UploadOptions } from "@ferry/core/ingest";
 import type { RunnerDeps } from "@ferry/core/jobs";
 import type { ResultOffload } from "@ferry/core/wiring";
-import type { BlobStore, Embedder, JobQueue, Logger } from "@ferry/core/ports";
+import type { BlobStore, ChatModel, Embedder, JobQueue, Logger } from "@ferry/core/ports";
+import { PacedChatModel } from "@ferry/core/rag";
 import type { SQSClient } from "@aws-sdk/client-sqs";
 import type { SQSRecord } from "aws-lambda";
 
@@ -26,8 +32,32 @@ export function createEmbedder(kind: "offline" | "bedrock", modelId?: string): E
   return kind === "bedrock" ? new BedrockEmbedder({ modelId }) : new HashingEmbedder();
 }
 
-/** What may be uploaded: PDFs up to the configured cap. */
-export const documentsOptions = (maxPdfBytes: number): Partial<UploadOptions> => ({ types: { "application/pdf": maxPdfBytes } });
+/**
+ * Claude (or any Converse model, inference profiles included) on Bedrock, or the
+ * offline extractive answerer. `paceMs` spaces the offline answer's deltas so it
+ * streams visibly (demos, reconnect tests); 0 leaves it instant.
+ */
+export function createChatModel(kind: "offline" | "bedrock", modelId?: string, options: { paceMs?: number } = {}): ChatModel {
+  if (kind === "bedrock") return new BedrockChatModel({ modelId });
+  const offline = new ExtractiveChatModel();
+  return options.paceMs ? new PacedChatModel(offline, options.paceMs) : offline;
+}
+
+/** What may be uploaded: PDFs up to their cap, and billing exports (CSV, CSV.gz, Parquet) up to theirs. */
+export const documentsOptions = (maxPdfBytes: number, maxBillingBytes?: number): Partial<UploadOptions> => ({
+  types: { "application/pdf": maxPdfBytes, ...(maxBillingBytes ? billingUploadTypes(maxBillingBytes) : {}) },
+});
+
+/**
+ * Where `finops_analysis` reads costs: FOCUS files through DuckDB, and Cost Explorer
+ * over the last N whole months plus the current one to date, where the stage has it.
+ */
+export function costSources(options: { costExplorer?: boolean } = {}): CostSourceFactory {
+  return {
+    file: (path, { signal }) => FocusDuckdbSource.open({ path, signal }),
+    ...(options.costExplorer ? { costExplorer: async ({ months }) => new CostExplorerSource(costExplorerRange(months, new Date())) } : {}),
+  };
+}
 
 /** How long a `resultUrl` works once delivered; each delivery signs a new one. */
 const RESULT_URL_SECONDS = 3600;

@@ -105,6 +105,9 @@ async function launch(options: StackOptions, started: Array<() => Promise<unknow
   started.push(() => vectors.stop());
   await ensureVectorIndex({ endpoint: vectors.url, vectorBucketName: VECTOR_BUCKET, indexName: VECTOR_INDEX, dimension: 1024 });
 
+  const datasets = join(dir, "datasets");
+  mkdirSync(datasets, { recursive: true });
+
   const gatewayPort = options.gatewayPort ?? 0;
   const port = gatewayPort === 0 ? await freePort() : gatewayPort;
   const connectionsUrl = `http://127.0.0.1:${port}/${STAGE}`;
@@ -119,6 +122,8 @@ async function launch(options: StackOptions, started: Array<() => Promise<unknow
     FERRY_S3VECTORS_URL: vectors.url,
     FERRY_VECTOR_BUCKET: VECTOR_BUCKET,
     FERRY_VECTOR_INDEX: VECTOR_INDEX,
+    // FOCUS exports `finops_analysis {source: {dataset}}` may name; users drop files here.
+    FERRY_FOCUS_DIR: datasets,
     AWS_REGION: process.env.AWS_REGION ?? "us-east-1",
     // The SDK refuses to sign without credentials; the emulator does not check them.
     AWS_ACCESS_KEY_ID: process.env.AWS_ACCESS_KEY_ID ?? "local",

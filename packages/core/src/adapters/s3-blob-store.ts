@@ -1,5 +1,9 @@
 import { CopyObjectCommand, DeleteObjectCommand, GetObjectCommand, HeadObjectCommand, PutObjectCommand, S3Client, S3ServiceException, type S3ClientConfig } from "@aws-sdk/client-s3";
 import { getSignedUrl } from "@aws-sdk/s3-request-presigner";
+import { createWriteStream } from "node:fs";
+import { stat } from "node:fs/promises";
+import { Readable } from "node:stream";
+import { pipeline } from "node:stream/promises";
 import { NonRetryableJobError, RetryableJobError, describeError } from "../errors";
 import type { BlobInfo, BlobStore, PresignedUpload } from "../ports";
 
@@ -58,6 +62,18 @@ export class S3BlobStore implements BlobStore {
     } catch (error) {
       if (options.signal?.aborted) throw options.signal.reason;
       throw translate(error, "read", key);
+    }
+  }
+
+  async download(key: string, filePath: string, options: { signal?: AbortSignal } = {}): Promise<number> {
+    try {
+      const r = await this.client.send(new GetObjectCommand({ Bucket: this.bucket, Key: key }), { abortSignal: options.signal });
+      if (!(r.Body instanceof Readable)) throw new Error("S3 returned no readable body");
+      await pipeline(r.Body, createWriteStream(filePath), { signal: options.signal });
+      return (await stat(filePath)).size;
+    } catch (error) {
+      if (options.signal?.aborted) throw options.signal.reason;
+      throw translate(error, "download", key);
     }
   }
 

@@ -13,6 +13,16 @@ export const UploadOptions = z.object({
 export type UploadOptions = z.infer<typeof UploadOptions>;
 
 /**
+ * Content types a billing export may be uploaded as for `finops_analysis`: FOCUS as CSV,
+ * gzipped CSV (browsers disagree on gzip's name) or Parquet, and `application/octet-stream`
+ * for browsers that give a `.parquet` no type. The analysis reads the bytes, not the label.
+ */
+export const BILLING_CONTENT_TYPES = ["text/csv", "application/gzip", "application/x-gzip", "application/vnd.apache.parquet", "application/octet-stream"] as const;
+
+/** `UploadOptions.types` entries for billing exports, each capped at `maxBytes`. */
+export const billingUploadTypes = (maxBytes: number): Record<string, number> => Object.fromEntries(BILLING_CONTENT_TYPES.map((t) => [t, maxBytes]));
+
+/**
  * The object key of an upload: under a folder derived from the owner (hashed, so
  * any user id makes a safe key and keys do not reveal who uploaded), never from
  * the filename the client chose.

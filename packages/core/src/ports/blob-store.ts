@@ -24,6 +24,11 @@ export interface BlobStore {
   head(key: string): Promise<BlobInfo | undefined>;
   /** The whole object; callers check `head` against their size cap first. */
   getBytes(key: string, options?: { signal?: AbortSignal }): Promise<Uint8Array>;
+  /**
+   * Streams an object into a local file (created or replaced), never holding it whole in
+   * memory: billing exports run to gigabytes. Resolves with the bytes written.
+   */
+  download(key: string, filePath: string, options?: { signal?: AbortSignal }): Promise<number>;
   /** Stores an object the server produced itself (a result too big for one frame). */
   put(key: string, body: Uint8Array | string, options: { contentType: string }): Promise<void>;
   /** Copies an object within the store (an ingested upload moves to where documents are kept). */

@@ -1,4 +1,7 @@
 import { randomUUID } from "node:crypto";
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import type { BlobStore } from "../ports";
 
@@ -73,6 +76,27 @@ export function runBlobStoreContract(
       await store.copy(from, to);
       expect(Buffer.from(await store.getBytes(to)).toString()).toBe("%PDF-1.7 body");
       expect(await store.head(from)).toMatchObject({ size: 13 });
+    });
+
+    it("streams an object into a local file, replacing what was there, and refuses a missing one", async () => {
+      const store = await makeStore();
+      const key = `uploads/alice/${randomUUID()}`;
+      // 3 MB of varied bytes: more than one chunk of any stream, and checkable byte for byte.
+      const body = new Uint8Array(3 * 1024 * 1024 + 17).map((_, i) => (i * 7919) % 251);
+      await store.put(key, body, { contentType: "text/csv" });
+      const dir = mkdtempSync(join(tmpdir(), "ferry-blob-"));
+      try {
+        const file = join(dir, "download");
+        writeFileSync(file, "old content that is longer than nothing");
+        expect(await store.download(key, file)).toBe(body.byteLength);
+        expect(Buffer.compare(readFileSync(file), Buffer.from(body))).toBe(0);
+        await expect(store.download(`uploads/nobody/${randomUUID()}`, join(dir, "missing"))).rejects.toThrow(/could not download uploads\/nobody/);
+        const cancelled = new AbortController();
+        cancelled.abort(new Error("cancelled"));
+        await expect(store.download(key, join(dir, "cancelled"), { signal: cancelled.signal })).rejects.toThrow("cancelled");
+      } finally {
+        rmSync(dir, { recursive: true, force: true });
+      }
     });
 
     it("answers undefined for an object that was never uploaded", async () => {
