@@ -4,7 +4,9 @@ import { Shell } from "./components/Shell/Shell";
 import { FerryProvider } from "./hooks/useFerry";
 import { useRoute } from "./hooks/useRoute";
 import { UploadsProvider } from "./hooks/useUploads";
+import { Ask } from "./pages/Ask/Ask";
 import { Documents } from "./pages/Documents/Documents";
+import { FinOps } from "./pages/FinOps/FinOps";
 import { Jobs } from "./pages/Jobs/Jobs";
 import {
   browserDeps,
@@ -84,7 +86,7 @@ export function App() {
           route={route}
           onChangeConnection={() => setPhase({ kind: "form", initial: settings, previous: settings })}
         >
-          {route === "documents" ? <Documents /> : <Jobs />}
+          {route === "documents" ? <Documents /> : route === "ask" ? <Ask /> : route === "finops" ? <FinOps /> : <Jobs />}
         </Shell>
       </UploadsProvider>
     </FerryProvider>

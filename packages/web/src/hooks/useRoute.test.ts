@@ -8,5 +8,8 @@ describe("routes", () => {
     expect(routeOf(routeHref.documents)).toBe("documents");
     expect(routeOf("#documents/")).toBe("documents");
     expect(routeOf("#/documents/x")).toBe("jobs");
+    expect(routeOf(routeHref.ask)).toBe("ask");
+    expect(routeOf(routeHref.finops)).toBe("finops");
+    expect(routeOf("#/finopsx")).toBe("jobs");
   });
 });

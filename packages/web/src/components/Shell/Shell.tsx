@@ -13,6 +13,8 @@ const SOURCE: Record<ConnectionSettings["source"], string> = {
 const PAGES: Array<{ route: Route; label: string }> = [
   { route: "jobs", label: "Jobs" },
   { route: "documents", label: "Documents" },
+  { route: "ask", label: "Ask" },
+  { route: "finops", label: "FinOps" },
 ];
 
 /** What every page shares: the API in use, the connection's state, and the navigation between pages. */
