@@ -20,6 +20,7 @@ export default $config({
   },
   async run() {
     const { stageSettings } = await import("./infra/lib/settings");
+    const { nodejsBundling } = await import("./infra/lib/bundling");
     const settings = stageSettings($app.stage);
 
     // Before any infra module runs: applies to every Function created after it,
@@ -28,9 +29,9 @@ export default $config({
       args.architecture ??= "arm64";
       args.runtime ??= "nodejs22.x";
       args.logging ??= { retention: settings.logRetention };
-      // pdf.js (9 MB) is loaded lazily and only by the ingest worker, which installs it
-      // (infra/workers.ts); every other function leaves it out of its bundle.
-      args.nodejs ??= { esbuild: { external: ["pdfjs-dist"] } };
+      // pdf.js and DuckDB are loaded lazily, each by one worker that installs it
+      // (infra/workers.ts); every other function leaves both out of its bundle.
+      args.nodejs ??= nodejsBundling({});
     });
 
     const storage = await import("./infra/storage");

@@ -5,27 +5,26 @@
  * Model ids are configuration: `FERRY_EMBED_MODEL_ID` and `FERRY_CHAT_MODEL_ID`
  * in the environment of `sst deploy` (SST loads `.env` and `.env.<stage>`, so a
  * stage can pin its own), else the defaults in `lib/settings.ts`. Functions get
- * the same two variables at runtime.
+ * the same two variables at runtime, in {@link runtimeEnvironment}.
  *
  * @module
  */
 import { bedrockInvokeStatements, costExplorerReadStatements, type IamStatement } from "./lib/bedrock-permissions";
-import { modelIds } from "./lib/settings";
+import { BILLING_UPLOAD_MAX_MB, modelIds } from "./lib/settings";
 
 export const models = modelIds(process.env);
 
-/** What the workers read to pick their models. */
-export const modelEnvironment = {
+/**
+ * The environment every function's runtime reads (routes and workers share one
+ * composition root, packages/functions/src/aws-runtime.ts): the models, the cap on a
+ * billing export (the router signs its upload, the analysis worker's `/tmp` holds it),
+ * and where FOCUS exports a stage is configured with live in the Uploads bucket (a
+ * `{dataset}` source names a file under that prefix; `{costExplorer}` sources need none).
+ */
+export const runtimeEnvironment = {
   FERRY_EMBED_MODEL_ID: models.embed,
   FERRY_CHAT_MODEL_ID: models.chat,
-};
-
-/**
- * Where `finops_analysis` finds billing data on AWS: FOCUS exports a stage is
- * configured with live in the Uploads bucket under `datasets/` (a `{dataset}`
- * source names a file there), and Cost Explorer answers `{costExplorer}` sources.
- */
-export const analysisEnvironment = {
+  FERRY_MAX_BILLING_MB: String(BILLING_UPLOAD_MAX_MB),
   FERRY_BILLING_DATASETS_PREFIX: "datasets/",
 };
 

@@ -23,7 +23,7 @@
  *
  * @module
  */
-import { modelEnvironment } from "./ai";
+import { runtimeEnvironment } from "./ai";
 import { megabytes, seconds, stageSettings } from "./lib/settings";
 import { WS_ACTIONS, routeName } from "./lib/routes";
 import { analysisDlq, analysisQueue, ingestDlq, ingestQueue } from "./queues";
@@ -47,13 +47,14 @@ export const runtimeLinks = [ws, connections, jobs, ingestQueue, analysisQueue, 
 
 /**
  * A route handler: bounded by API Gateway's 29 s integration timeout. It gets the
- * model ids too (no Bedrock permissions): the runtime it shares with the workers
- * reads them when it builds the job kinds.
+ * runtime environment too (model ids, the billing upload cap; no Bedrock
+ * permissions): the runtime it shares with the workers reads it when it builds
+ * the job kinds and signs uploads.
  */
 const routeFunction = (file: string) => ({
   handler: `packages/functions/src/ws/${file}.handler`,
   link: runtimeLinks,
-  environment: modelEnvironment,
+  environment: runtimeEnvironment,
   timeout: seconds(settings.api.timeoutSeconds),
   memory: megabytes(settings.api.memoryMb),
 });

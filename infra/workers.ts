@@ -19,7 +19,8 @@
  * @module
  */
 import corePackage from "../packages/core/package.json";
-import { analysisEnvironment, analysisPermissions, ingestPermissions, modelEnvironment } from "./ai";
+import { analysisPermissions, ingestPermissions, runtimeEnvironment } from "./ai";
+import { nodejsBundling } from "./lib/bundling";
 import { megabytes, seconds, stageSettings, type WorkerSettings } from "./lib/settings";
 import { analysisQueue, ingestQueue } from "./queues";
 import { runtimeLinks } from "./realtime";
@@ -41,10 +42,10 @@ export const ingestWorker = ingestQueue.subscribe(
     memory: megabytes(settings.workers.ingest.memoryMb),
     link: runtimeLinks,
     permissions: ingestPermissions,
-    environment: modelEnvironment,
+    environment: runtimeEnvironment,
     // Ship pdf.js whole in node_modules rather than bundled, so it finds its CMaps
     // and standard fonts on disk (core's bundledPdfJsAssets); same version as core.
-    nodejs: { install: { "pdfjs-dist": corePackage.dependencies["pdfjs-dist"] } },
+    nodejs: nodejsBundling(corePackage.dependencies, ["pdfjs-dist"]),
   },
   subscribeArgs(settings.workers.ingest),
 );
@@ -58,10 +59,10 @@ export const analysisWorker = analysisQueue.subscribe(
     storage: megabytes(settings.workers.analysis.tmpStorageMb),
     link: runtimeLinks,
     permissions: analysisPermissions,
-    environment: { ...modelEnvironment, ...analysisEnvironment },
+    environment: runtimeEnvironment,
     // DuckDB is a native addon: SST installs it for the function's OS and CPU
     // (`npm install --os=linux --cpu=arm64`) instead of bundling it.
-    nodejs: { install: { "@duckdb/node-api": corePackage.dependencies["@duckdb/node-api"] } },
+    nodejs: nodejsBundling(corePackage.dependencies, ["@duckdb/node-api"]),
   },
   subscribeArgs(settings.workers.analysis),
 );

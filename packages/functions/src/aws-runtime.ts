@@ -16,11 +16,12 @@ import { createConsoleLogger } from "@ferry/core/ports";
 import { z } from "zod";
 import { jobKinds } from "./job-kinds";
 import { sqsDeadLetter } from "./workers/sqs-worker";
+import { createChatModel, createEmbedder, costSources, documentsOptions, resultsIn, type Runtime } from "./runtime-parts";
+import { blobDatasets } from "@ferry/core/finops";
+import { DEFAULT_MAX_BILLING_MB } from "@ferry/core/ingest";
 
 /** The queue's name: the last path segment of its URL, as in its ARN. */
 const queueName = (url: string) => url.split("/").at(-1)!;
-import { createChatModel, createEmbedder, costSources, documentsOptions, resultsIn, type Runtime } from "./runtime-parts";
-import { blobDatasets } from "@ferry/core/finops";
 
 const Env = z.object({
   FERRY_SUBMITS_PER_MINUTE: z.coerce.number().int().positive().default(120),
@@ -30,7 +31,7 @@ const Env = z.object({
   /** Set by `infra/ai.ts`; the adapter's default profile when absent. */
   FERRY_CHAT_MODEL_ID: z.string().optional(),
   /** Largest billing export a user may upload for `finops_analysis` (the analysis worker's /tmp must hold it). */
-  FERRY_MAX_BILLING_MB: z.coerce.number().positive().default(512),
+  FERRY_MAX_BILLING_MB: z.coerce.number().positive().default(DEFAULT_MAX_BILLING_MB),
   /** Where in the uploads bucket the FOCUS exports a `{dataset}` source names live (set by `infra/ai.ts`). */
   FERRY_BILLING_DATASETS_PREFIX: z.string().default("datasets/"),
 });

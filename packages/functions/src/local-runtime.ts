@@ -15,6 +15,7 @@ import { z } from "zod";
 import { jobKinds } from "./job-kinds";
 import { createChatModel, createEmbedder, costSources, documentsOptions, resultsIn, type Runtime } from "./runtime-parts";
 import { directoryDatasets } from "@ferry/core/finops";
+import { DEFAULT_MAX_BILLING_MB } from "@ferry/core/ingest";
 
 const Env = z.object({
   FERRY_REDIS_URL: z.string().url(),
@@ -45,7 +46,7 @@ const Env = z.object({
   /** Folder of FOCUS exports a `finops_analysis {source: {dataset}}` may name by file name; none when unset. */
   FERRY_FOCUS_DIR: z.string().min(1).optional(),
   /** Largest billing export (CSV, CSV.gz, Parquet) a user may upload for `finops_analysis`. */
-  FERRY_MAX_BILLING_MB: z.coerce.number().positive().default(512),
+  FERRY_MAX_BILLING_MB: z.coerce.number().positive().default(DEFAULT_MAX_BILLING_MB),
 });
 
 /**

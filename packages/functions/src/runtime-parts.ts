@@ -4,7 +4,6 @@ import { ExtractiveChatModel } from "@ferry/core/adapters/extractive-chat-model"
 import { HashingEmbedder } from "@ferry/core/adapters/hashing-embedder";
 import type { FerryApi } from "@ferry/core/api";
 import { CostExplorerSource } from "@ferry/core/adapters/cost-explorer-source";
-import { FocusDuckdbSource } from "@ferry/core/adapters/focus-duckdb-source";
 import { costExplorerRange, type CostSourceFactory } from "@ferry/core/finops";
 import { billingUploadTypes, type UploadOptions } from "@ferry/core/ingest";
 import type { RunnerDeps } from "@ferry/core/jobs";
@@ -51,10 +50,15 @@ export const documentsOptions = (maxPdfBytes: number, maxBillingBytes?: number):
 /**
  * Where `finops_analysis` reads costs: FOCUS files through DuckDB, and Cost Explorer
  * over the last N whole months plus the current one to date, where the stage has it.
+ * DuckDB is a native addon that only the analysis worker installs (infra/lib/bundling.ts),
+ * so it is imported on first use: the routers and the ingest worker never load it.
  */
 export function costSources(options: { costExplorer?: boolean } = {}): CostSourceFactory {
   return {
-    file: (path, { signal }) => FocusDuckdbSource.open({ path, signal }),
+    file: async (path, { signal }) => {
+      const { FocusDuckdbSource } = await import("@ferry/core/adapters/focus-duckdb-source");
+      return FocusDuckdbSource.open({ path, signal });
+    },
     ...(options.costExplorer ? { costExplorer: async ({ months }) => new CostExplorerSource(costExplorerRange(months, new Date())) } : {}),
   };
 }

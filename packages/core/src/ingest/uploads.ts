@@ -19,6 +19,12 @@ export type UploadOptions = z.infer<typeof UploadOptions>;
  */
 export const BILLING_CONTENT_TYPES = ["text/csv", "application/gzip", "application/x-gzip", "application/vnd.apache.parquet", "application/octet-stream"] as const;
 
+/**
+ * The default cap on a billing export's size, in MiB (`FERRY_MAX_BILLING_MB`). Deployed
+ * stages set it from `infra/lib/settings.ts`, which sizes the analysis worker's `/tmp` to it.
+ */
+export const DEFAULT_MAX_BILLING_MB = 1024;
+
 /** `UploadOptions.types` entries for billing exports, each capped at `maxBytes`. */
 export const billingUploadTypes = (maxBytes: number): Record<string, number> => Object.fromEntries(BILLING_CONTENT_TYPES.map((t) => [t, maxBytes]));
 

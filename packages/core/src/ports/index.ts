@@ -15,4 +15,21 @@ export type { DocumentCatalog, DocumentRecord, DocumentPage, DocumentStatus, Upl
 export { checkEmbedderInput, type Embedder } from "./embedder";
 export type { ChatModel, ChatRequest, ChatResult, ChatTurn, ChatUsage, GroundingSource } from "./chat-model";
 export type { ConversationStore, ConversationTurn, ConversationCitation } from "./conversation-store";
-export type { CostSource, CostQuery, CostRow, CostAnswer, CostDimension, CostGranularity, CostDatasetInfo } from "./cost-source";
+export type {
+  CostSource,
+  CostQuery,
+  CostRow,
+  CostAnswer,
+  CostDimension,
+  CostGranularity,
+  CostDatasetInfo,
+  CommitmentDiscountRow,
+  CommitmentCoverageRow,
+  CommitmentRow,
+  TagCoverageSummaryRow,
+  TagKeyRow,
+  TagCoverageRow,
+  ResourceRow,
+  UnitCostRow,
+} from "./cost-source";
+export { UnsupportedCostQueryError } from "./cost-source";
