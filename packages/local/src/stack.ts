@@ -49,6 +49,8 @@ export interface Outputs {
   /** A dev token for user `dev`, for the dashboard and quick tries. */
   devToken: string;
   tokenCommand: string;
+  /** The folder `finops_analysis {source: {dataset}}` names files in (`FERRY_FOCUS_DIR`). */
+  datasetsDir: string;
 }
 
 export interface WorkerHandle {
@@ -202,6 +204,7 @@ async function launch(options: StackOptions, started: Array<() => Promise<unknow
     stage: STAGE,
     devToken: await signDevToken(secret, "dev"),
     tokenCommand: "npm run token -- <userId>",
+    datasetsDir: datasets,
   };
   writeFileSync(outputsFile, `${JSON.stringify(outputs, null, 2)}\n`);
 

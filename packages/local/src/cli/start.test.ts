@@ -4,6 +4,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { expect, it } from "vitest";
 import { repoRoot } from "../paths";
+import { SAMPLE_DATASET } from "../sample-dataset";
 import { TestClient } from "../testing/test-client";
 
 it("npm start's entry brings up gateway, worker and dashboard, prints the URLs and stops cleanly on Ctrl-C", async () => {
@@ -28,6 +29,15 @@ it("npm start's entry brings up gateway, worker and dashboard, prints the URLs a
     client.send({ action: "submit_job", kind: "canary", input: { steps: 2, stepMs: 10 }, requestId: "s" });
     const { jobId } = await client.next((f) => f.requestId === "s");
     await client.next((f) => f.jobId === jobId && f.type === "job_completed");
+
+    // A newcomer can try the FinOps tab at once: an empty datasets folder gets a synthetic sample.
+    expect(out).toContain(SAMPLE_DATASET);
+    client.send({ action: "submit_job", kind: "finops_analysis", input: { query: "Where can we save?", source: { dataset: SAMPLE_DATASET } }, requestId: "f" });
+    const analysis = (await client.next((f) => f.requestId === "f")).jobId;
+    const done = await client.next((f) => f.jobId === analysis && ["job_completed", "job_failed"].includes(f.type), 60_000);
+    expect(done.type, done.error).toBe("job_completed");
+    const result = done.result as { optimization_recommendations: Array<{ category: string }> };
+    expect(result.optimization_recommendations.map((r) => r.category)).toContain("commitment");
     await client.close();
 
     await expect

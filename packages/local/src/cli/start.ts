@@ -2,6 +2,8 @@
  * `npm start`: the whole offline stack and the dashboard, until Ctrl-C.
  * @module
  */
+import { relative } from "node:path";
+import { seedSampleDataset } from "../sample-dataset";
 import { startStack } from "../stack";
 
 const port = (name: string, fallback: number) => Number(process.env[name] ?? fallback);
@@ -13,6 +15,8 @@ const stack = await startStack({
   onLog: (source, line) => console.log(`[${source}] ${line}`),
 });
 const o = stack.outputs;
+const seeded = await seedSampleDataset(o.datasetsDir);
+const datasetsShown = relative(process.cwd(), o.datasetsDir) || o.datasetsDir;
 console.log(`
 Ferry is running offline.
 
@@ -23,6 +27,7 @@ Ferry is running offline.
   S3 (uploads)     ${o.s3Url}
   S3 Vectors       ${o.s3VectorsUrl}
   Outputs          .local/outputs.json
+  Billing datasets ${datasetsShown}${seeded ? ` (wrote a 12-month synthetic FOCUS sample, ${relative(o.datasetsDir, seeded)}:\n                   FinOps tab → Configured dataset)` : ""}
 
   Dev token (user "dev"; more with \`${o.tokenCommand}\`):
   ${o.devToken}
