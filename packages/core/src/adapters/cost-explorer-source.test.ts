@@ -155,7 +155,7 @@ describe("CostExplorerSource figures", () => {
 
   it("filters with one Dimensions expression, or an And of several", async () => {
     const one = await source().costs({ granularity: "total", where: { chargeCategory: ["Usage"] } });
-    expect(ceCalls()[0]!.body.Filter).toEqual({ Dimensions: { Key: "RECORD_TYPE", Values: ["Usage"] } });
+    expect(ceCalls()[0]!.body.Filter).toEqual({ Dimensions: { Key: "RECORD_TYPE", Values: ["Usage", "DiscountedUsage", "SavingsPlanCoveredUsage", "SavingsPlanNegation"] } });
     expect(one.rows[0]!.billedCost).toBe(expected(LINES.filter((l) => l.recordType === "Usage"), { granularity: "total" })[0]!.billed);
 
     const where = { service: [SERVICES[0]!, SERVICES[2]!], region: ["", "eu-west-3"], provider: ["AWS"] };
@@ -170,6 +170,24 @@ describe("CostExplorerSource figures", () => {
     expect(several.rows.map((r) => [r.period, r.keys.service, r.billedCost]).sort()).toEqual(
       expected(kept, { granularity: "month", groupBy: ["service"] }).map((w) => [w.period, w.keys.service, w.billed]).sort(),
     );
+  });
+
+  it("reads Cost Explorer's record types as FOCUS charge categories: usage under a Savings Plan or a reservation is Usage", async () => {
+    const covered = line({ date: "2025-02-03", service: SERVICES[0]!, account: "111111111111", accountName: "Production", region: "us-east-1", recordType: "SavingsPlanCoveredUsage", unblendedCents: 4_000, amortizedCents: 2_600 });
+    const fee = line({ date: "2025-02-01", service: "Savings Plans for AWS Compute usage", account: "111111111111", accountName: "Production", region: "NoRegion", recordType: "SavingsPlanRecurringFee", unblendedCents: 9_900, amortizedCents: 0 });
+    const refund = line({ date: "2025-02-20", service: SERVICES[1]!, account: "222222222222", accountName: "Staging – été", region: "eu-west-3", recordType: "Refund", unblendedCents: -300, amortizedCents: -300 });
+    fake.setItems([...LINES, covered, fee, refund]);
+
+    const { rows } = await source().costs({ granularity: "total", groupBy: ["chargeCategory"] });
+    const byCategory = Object.fromEntries(rows.map((r) => [r.keys.chargeCategory, r.billedCost]));
+    const cents = (type: string) => LINES.filter((l) => l.recordType === type).reduce((sum, l) => sum + l.unblendedCents, 0);
+    expect(Object.keys(byCategory).sort()).toEqual(["Credit", "Purchase", "Tax", "Usage"]);
+    expect(byCategory.Usage).toBe((cents("Usage") + 4_000) / 100);
+    expect(byCategory.Purchase).toBe(99);
+    expect(byCategory.Credit).toBe((cents("Credit") - 300) / 100);
+
+    const usage = await source().costs({ granularity: "total", where: { chargeCategory: ["Usage"] } });
+    expect(usage.rows[0]!.billedCost).toBe((cents("Usage") + 4_000) / 100);
   });
 
   it("treats provider as the constant AWS: grouped without a request group, filtered without a request", async () => {

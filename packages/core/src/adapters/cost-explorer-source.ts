@@ -133,7 +133,9 @@ const UNAVAILABLE_WARNING =
  * list and contracted cost do not exist in Cost Explorer and are `null`, never 0.
  * Dimensions: service → SERVICE, subAccount → LINKED_ACCOUNT (name from the account's
  * `description` attribute), region → REGION (`NoRegion` ↔ `""`), chargeCategory →
- * RECORD_TYPE (Cost Explorer's record types: `Usage`, `Tax`, `Credit`…), provider → the
+ * RECORD_TYPE (Cost Explorer's record types folded into FOCUS categories: `DiscountedUsage`
+ * and `SavingsPlanCoveredUsage` are `Usage`, `RIFee` is `Purchase`, `Refund` is `Credit`;
+ * see `RECORD_TYPES`), provider → the
  * constant `AWS` (no request group). billingAccount, serviceCategory and resource are
  * refused with an {@link UnsupportedCostQueryError} that names them, and so is a query
  * needing more than two Cost Explorer groups.
@@ -338,7 +340,7 @@ export class CostExplorerSource implements CostSource {
         if (!values.includes("AWS")) return { empty: `Cost Explorer only has AWS costs, and the query keeps provider ${values.join(", ")}` };
         continue;
       }
-      filters.push({ Dimensions: { Key: CE_DIMENSIONS[d]!, Values: values.map((v) => toCe(d, v)) } });
+      filters.push({ Dimensions: { Key: CE_DIMENSIONS[d]!, Values: values.flatMap((v) => toCe(d, v)) } });
     }
     const input: GetCostAndUsageCommandInput = {
       TimePeriod: { Start: this.#start, End: this.#end },
@@ -390,8 +392,30 @@ function refuse(d: CostDimension, what: "group" | "filter"): void {
   throw new UnsupportedCostQueryError(`Cost Explorer cannot ${what} by ${d}: ${reason}`, `${what === "group" ? "groupBy" : "where"}:${d}`);
 }
 
-const fromCe = (d: CostDimension, value: string) => (d === "region" && value === NO_REGION ? "" : value);
-const toCe = (d: CostDimension, value: string) => (d === "region" && value === "" ? NO_REGION : value);
+/**
+ * Cost Explorer's record types under the FOCUS charge category they are (after AWS's own
+ * CUR-to-FOCUS mapping): usage billed through a reservation or a Savings Plan is still
+ * usage, and a Savings Plan's negation line offsets usage it covered. Record types not
+ * listed (`Support`, new ones) keep their own name.
+ */
+const RECORD_TYPES: Record<string, readonly string[]> = {
+  Usage: ["Usage", "DiscountedUsage", "SavingsPlanCoveredUsage", "SavingsPlanNegation"],
+  Purchase: ["RIFee", "SavingsPlanRecurringFee", "SavingsPlanUpfrontFee", "Fee", "Recurring reservation fee"],
+  Tax: ["Tax"],
+  Credit: ["Credit", "Refund", "BundledDiscount", "EdpDiscount", "PrivateRateDiscount", "Distributor Discount", "Solution Provider Program Discount"],
+};
+const CATEGORY_OF_RECORD_TYPE = new Map(Object.entries(RECORD_TYPES).flatMap(([category, types]) => types.map((t) => [t, category] as const)));
+
+const fromCe = (d: CostDimension, value: string): string => {
+  if (d === "region" && value === NO_REGION) return "";
+  if (d === "chargeCategory") return CATEGORY_OF_RECORD_TYPE.get(value) ?? value;
+  return value;
+};
+const toCe = (d: CostDimension, value: string): readonly string[] => {
+  if (d === "region" && value === "") return [NO_REGION];
+  if (d === "chargeCategory") return RECORD_TYPES[value] ?? [value];
+  return [value];
+};
 
 const SCALE = 10n ** 10n;
 const MAX_EXACT = BigInt(Number.MAX_SAFE_INTEGER);
