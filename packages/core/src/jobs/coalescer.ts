@@ -5,7 +5,10 @@
  * not at the next tick. `flush()` sends whatever is pending (before terminal events).
  *
  * @remarks Emissions never overlap: the next waits for the previous to settle, so
- * events reach the store in the order they were reported.
+ * events reach the store in the order they were reported. The spacing holds between
+ * the moments emissions actually start (when events are stamped), not only between
+ * the moments they were scheduled: an emission that had to wait for a slow write
+ * before it is still held back until `minGapMs` after that one started.
  */
 export class Coalescer<T> {
   #pending: T | undefined;
@@ -14,6 +17,8 @@ export class Coalescer<T> {
   #recent: number[] = [];
   #timer: ReturnType<typeof setTimeout> | undefined;
   #inFlight: Promise<void> = Promise.resolve();
+  /** When the last emission started (its `emit` was called). */
+  #lastStart: number | undefined;
   #closed = false;
 
   constructor(
@@ -60,6 +65,11 @@ export class Coalescer<T> {
     return Math.max(windowWait, gapWait);
   }
 
+  /** The shortest gap between two emissions' starts: `minGapMs`, or the whole window when one emission is allowed per window. */
+  #minGap(): number {
+    return this.options.minGapMs ?? (this.options.limit === 1 ? this.options.windowMs : 0);
+  }
+
   /** Drops anything pending and stops accepting values. */
   close(): void {
     this.#closed = true;
@@ -78,7 +88,12 @@ export class Coalescer<T> {
     this.#recent.push(Date.now());
     if (this.#recent.length > this.options.limit) this.#recent.shift();
     this.#inFlight = this.#inFlight
-      .then(() => this.options.emit(value))
+      .then(async () => {
+        const hold = this.#lastStart === undefined ? 0 : this.#lastStart + this.#minGap() - Date.now();
+        if (hold > 0) await new Promise((r) => setTimeout(r, hold));
+        this.#lastStart = Date.now();
+        await this.options.emit(value);
+      })
       .catch((error) => this.options.onError(error));
   }
 }
