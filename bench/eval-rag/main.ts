@@ -3,8 +3,9 @@
  * on the offline stack. Every readable PDF of the data folder is ingested for one user
  * through the WebSocket, then for each question:
  *  - rank: where the question's embedding ranks the expected page among all the user's
- *    chunks (the job's own path: its embedder, `VectorIndex.query` with `ownerFilter`,
- *    the index's 100-candidate cap); "quote" does the same for the verbatim quote;
+ *    chunks (its embedder, `VectorIndex.query` with `ownerFilter`, the index's
+ *    100-candidate cap; cosine distance only, before the job's lexical re-ranking);
+ *    "quote" does the same for the verbatim quote;
  *  - src: the expected page's place among the sources `retrieve()` hands the answerer
  *    (after the distance threshold and neighbour merging, default topK);
  *  - fact / cites: a `rag_query` job submitted through the WebSocket — does its answer
@@ -21,7 +22,7 @@ import { HashingEmbedder } from "@ferry/core/adapters/hashing-embedder";
 import { RedisDocumentCatalog } from "@ferry/core/adapters/redis-document-catalog";
 import { S3VectorsIndex } from "@ferry/core/adapters/s3vectors-index";
 import { RagQueryResult } from "@ferry/core/protocol";
-import { DEFAULT_TOP_K, MAX_CANDIDATES, defaultRetrievalOptions, maxDistanceFor, ownerFilter, retrieve } from "@ferry/core/rag";
+import { DEFAULT_TOP_K, MAX_CANDIDATES, defaultRetrievalOptions, lexicalWeightFor, maxDistanceFor, ownerFilter, retrieve } from "@ferry/core/rag";
 import { startStack } from "@ferry/local/stack";
 import { uploadAndIngest } from "@ferry/local/testing/documents";
 import { SHARED_DATA, readGroundTruth } from "@ferry/local/testing/manifest";
@@ -150,6 +151,7 @@ try {
   console.log(formatTable(["#", "expected page", "rank", "quote", "dist", "src", "fact", "cites", "question"], rows));
   const n = truths.length;
   const threshold = maxDistanceFor(embedder.id);
+  const lexicalWeight = lexicalWeightFor(embedder.id);
 
   // Off-topic questions: refused by the threshold (no source), by the answerer (grounded, nothing quoted), or answered.
   const offTopic = { threshold: 0, answerer: 0, answered: 0 };
@@ -185,7 +187,7 @@ try {
   }
   console.log(`
 rank  = the expected page's first place among the user's ${MAX_CANDIDATES} nearest chunks (— = not among them); quote = the same for its verbatim quote
-dist  = cosine distance of that page's nearest chunk (the job keeps sources at ≤ ${threshold})
+dist  = cosine distance of that page's nearest chunk (the job ranks and keeps sources at ≤ ${threshold} on this distance blended ${lexicalWeight} with lexical coverage)
 src   = its number among the ≤ ${DEFAULT_TOP_K} sources the job's retrieve() returns (threshold applied, neighbours merged)
 fact  = the answer states the MANIFEST answer: exact, core (without its parentheses), tokens (≥ 75% of its words, every number), or no + coverage
 
@@ -203,7 +205,7 @@ job retrieval  expected page among the sources for ${sourceRanks.filter((r) => r
       console.log(`job timings    retrieval ${ms(timings.retrieval)}; generation ${ms(timings.generation)}; first delta ${ms(timings.firstDelta)}`);
     }
   }
-  console.log(`\nthreshold sweep (retrieve() with another maxDistance; the job uses ${threshold} for ${embedder.id})\n${formatTable(["max distance", "expected page kept", "off-topic with sources"], sweep)}`);
+  console.log(`\nthreshold sweep (retrieve() with another maxDistance on the blended distance; the job uses ${threshold} for ${embedder.id})\n${formatTable(["max distance", "expected page kept", "off-topic with sources"], sweep)}`);
   for (const p of problems) console.error(`error: ${p}`);
 } catch (error) {
   problems.push(error instanceof Error ? (error.stack ?? error.message) : String(error));

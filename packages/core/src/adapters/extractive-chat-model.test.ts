@@ -138,6 +138,20 @@ describe("ExtractiveChatModel", () => {
     expect(line!.split(" ").length).toBeLessThanOrEqual(41 + 1);
   });
 
+  it("follows a short best sentence (a heading, a lead-in) with the sentence after it, cited alike", async () => {
+    const sources: GroundingSource[] = [
+      { n: 1, text: "Listings are set in a monospaced font. The sample program below greets the reader.\n\nmain() { puts(\"good morning\"); }" },
+      { n: 2, text: "Fonts with serifs are easier to read in print than on screens, the printers say." },
+    ];
+    const { text } = await ask("What does the sample program print?", sources);
+    const lines = quoted(text);
+    expect(lines[0]).toBe("The sample program below greets the reader. [1]");
+    expect(lines[1]).toBe('main() { puts("good morning"); } [1]');
+    // A long best sentence stands alone: it is no lead-in.
+    const long = await ask("Which fonts are easier to read in print?", sources);
+    expect(quoted(long.text)).toEqual(["Fonts with serifs are easier to read in print than on screens, the printers say. [2]"]);
+  });
+
   it("quotes a sentence repeated by overlapping chunks only once", async () => {
     const sentence = "All experiments were performed on a MacBook Pro with 2.2 GHz Core 2 processor and 2 GB RAM.";
     const sources: GroundingSource[] = [

@@ -26,6 +26,14 @@ const EARLIER_TURN_WEIGHTS = [0.35, 0.2, 0.1];
 /** Quoting an unpunctuated run whole would quote a page; longer "sentences" are cut into windows. */
 const MAX_SENTENCE_WORDS = 60;
 const WINDOW_WORDS = 40;
+/**
+ * A best sentence this short is often a heading or a lead-in ("Some documents require
+ * verbatim code blocks:", "PD KIDS: public domain texts") whose substance is the text
+ * right after it, so the sentence that follows it in its source is quoted with it.
+ */
+const LEAD_IN_WORDS = 14;
+/** The sentence after a lead-in is quoted only up to this length: context, not a page. */
+const MAX_FOLLOWER_WORDS = 40;
 /** Words sent per delta batch before yielding to the event loop, so a long answer never blocks it. */
 const WORDS_PER_BATCH = 8;
 
@@ -57,7 +65,8 @@ const ChatRequestData = z.object({
  * three equally rare question words) is never quoted; the rest are ranked by coverage,
  * nudged toward sentences that are mostly about the question, and up to `maxSentences` of
  * them are quoted if they reach half the best score. Near-duplicates (overlapping chunks
- * repeat sentences) are quoted once.
+ * repeat sentences) are quoted once. A short best sentence (a heading, a lead-in) is
+ * followed by the sentence after it in its source, which usually holds the substance.
  *
  * **Quoting.** Sentences are split with the chunker's rules (abbreviations, decimals such
  * as 3.5 or $1,438.20 stay inside a sentence); unpunctuated text is cut at line breaks
@@ -187,6 +196,13 @@ function pickSentences(question: Map<string, number>, sources: readonly Groundin
     if (picked.length >= max || score < best * RELATIVE_CUT) break;
     if (picked.some((p) => nearDuplicate(p, s))) continue;
     picked.push(s);
+  }
+  const lead = picked[0];
+  const next = lead && sentences[lead.order + 1];
+  if (lead && next && next.n === lead.n && wordCount(lead.text) <= LEAD_IN_WORDS && wordCount(next.text) <= MAX_FOLLOWER_WORDS && !picked.some((p) => nearDuplicate(p, next))) {
+    // In place of the weakest pick when full, so the answer stays as long as promised.
+    if (picked.length >= max) picked.pop();
+    picked.splice(1, 0, next);
   }
   return picked;
 }

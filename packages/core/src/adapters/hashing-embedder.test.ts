@@ -28,7 +28,7 @@ describe("HashingEmbedder", () => {
     const [a] = await embedder.embed([CORPUS[0]!]);
     const [, b] = await new HashingEmbedder().embed([CORPUS[1]!, CORPUS[0]!]);
     expect(Array.from(b!)).toEqual(Array.from(a!));
-    expect(embedder.id).toBe("offline-hashing-v2");
+    expect(embedder.id).toBe("offline-hashing-v3");
     expect(embedder.dimension).toBe(1024);
   });
 
@@ -60,7 +60,7 @@ describe("HashingEmbedder", () => {
 
   it("rejects empty and whitespace-only input", async () => {
     await expect(embedder.embed([""])).rejects.toBeInstanceOf(NonRetryableJobError);
-    await expect(embedder.embed(["ok", " \n\t\u00a0 "])).rejects.toThrow(/offline-hashing-v2: text #1 is empty/);
+    await expect(embedder.embed(["ok", " \n\t\u00a0 "])).rejects.toThrow(/offline-hashing-v3: text #1 is empty/);
   });
 
   it("is fast: embeds 1 KB texts at thousands per second", async () => {

@@ -39,7 +39,11 @@ const YIELD_EVERY = 64;
  * this must change `id`, since stored vectors and queries must come from one version.
  */
 export class HashingEmbedder implements Embedder {
-  readonly id = "offline-hashing-v2";
+  /**
+   * v3: ingestion embeds each chunk under its document's heading (`rag/chunk-heading`);
+   * the vectors of v2 documents lack it, so they are asked to be ingested again.
+   */
+  readonly id = "offline-hashing-v3";
   readonly dimension = DIMENSION;
   readonly maxInputChars: number;
 

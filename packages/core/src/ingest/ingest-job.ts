@@ -6,6 +6,7 @@ import type { BlobStore, DocumentCatalog, DocumentRecord, Embedder, JobStore, Up
 import { chunkKeys } from "./document-service";
 import { chunkPage, cleanPageText, learnBoilerplate, looksGarbled, openPdf, type PdfDocument, type PdfPage } from "../documents";
 import type { IngestPdfResult } from "../protocol";
+import { documentHeading, headedChunk, headingChars } from "../rag/chunk-heading";
 import { documentKey, formatBytes, uploadKey } from "./uploads";
 
 export const IngestPdfInput = z.object({ uploadId: z.string().min(1).max(128) }).strict();
@@ -50,6 +51,8 @@ export interface IngestDeps {
  * - The catalog's chunk count is raised *before* each batch is written, so
  *   `delete_document` always knows every key that may exist.
  * - The document id is the upload id: ingesting the same upload again replaces it.
+ * - Each chunk is embedded under a heading line with the document's title or file
+ *   name (see `chunk-heading`); the stored `text` is the chunk alone.
  */
 /**
  * Chunk size. Smaller chunks match a sentence-sized query more precisely: over the
@@ -116,6 +119,11 @@ export function ingestPdfJob(deps: IngestDeps) {
         const title = pdf.info.title?.trim() || undefined;
         Object.assign(record, { title, pages: pdf.pageCount });
         await deps.catalog.putDocument(record);
+        // Embedded above every chunk (not stored with it), so questions that name the document find its chunks.
+        // An embedder with a tiny input limit keeps all of it for the text.
+        const named = documentHeading({ title, filename: upload.filename });
+        const heading = headingChars(named) * 4 <= deps.embedder.maxInputChars ? named : "";
+        const maxChars = Math.min(CHUNK_MAX_CHARS, deps.embedder.maxInputChars - headingChars(heading));
 
         // Learned from pages spread over the whole file, so every attempt strips the same lines.
         // The pages read for it are kept (at most the sample's size) and not extracted twice.
@@ -132,7 +140,10 @@ export function ingestPdfJob(deps: IngestDeps) {
             record.updatedAt = Date.now();
             await deps.catalog.putDocument(record);
             ctx.progress({ stage: "embedding", message: `Embedding ${pending.length} chunks (pages up to ${lastPage})` });
-            const vectors = await deps.embedder.embed(pending.map((c) => c.text), { signal: ctx.signal });
+            const vectors = await deps.embedder.embed(
+              pending.map((c) => headedChunk(heading, c.text)),
+              { signal: ctx.signal },
+            );
             const records: VectorRecord[] = pending.map((c, i) => ({
               key: `${documentId}#${cp.chunks + i}`,
               vector: vectors[i]!,
@@ -156,7 +167,7 @@ export function ingestPdfJob(deps: IngestDeps) {
             if (page.error) cp.pageErrors.push(`page ${page.page}: ${page.error}`);
             else if (page.hasTextLayer) (cp.garbledPages ??= []).push(page.page);
           } else {
-            for (const chunk of chunkPage(text, { targetChars: CHUNK_TARGET_CHARS, maxChars: Math.min(CHUNK_MAX_CHARS, deps.embedder.maxInputChars) })) {
+            for (const chunk of chunkPage(text, { targetChars: Math.min(CHUNK_TARGET_CHARS, maxChars), maxChars })) {
               pending.push({ page: page.page, text: chunk });
             }
           }

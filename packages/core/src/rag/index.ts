@@ -10,11 +10,13 @@ export {
   retrieve,
   ownerFilter,
   maxDistanceFor,
+  lexicalWeightFor,
   defaultRetrievalOptions,
   DEFAULT_TOP_K,
   CANDIDATE_FACTOR,
   MAX_CANDIDATES,
   OFFLINE_MAX_DISTANCE,
+  OFFLINE_LEXICAL_WEIGHT,
   BEDROCK_MAX_DISTANCE,
   MAX_MERGED_CHUNKS,
   type Retrieval,
@@ -22,6 +24,8 @@ export {
   type RetrievalOptions,
   type RetrievalRequest,
 } from "./retrieve";
+export { documentHeading, headedChunk, MAX_HEADING_CHARS } from "./chunk-heading";
+export { lexicalCoverage, lexicalTerms } from "./lexical-rerank";
 export { mergeNeighbours, joinOverlapping, snippetOf, sourceLabel, SNIPPET_CHARS, type RetrievedChunk, type Source, type SourceDocument } from "./sources";
 export { CitationGuard, citationsFor, citedNumbers } from "./citations";
 export { RAG_INSTRUCTIONS, systemPrompt, groundingSources, conversationMessages, resolveMarkers } from "./prompt";

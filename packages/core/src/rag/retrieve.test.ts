@@ -1,7 +1,7 @@
 import { beforeEach, describe, expect, it } from "vitest";
 import { HashingEmbedder } from "../adapters/hashing-embedder";
 import { MemoryDocumentCatalog } from "../adapters/memory-document-catalog";
-import { OFFLINE_MAX_DISTANCE, defaultRetrievalOptions, maxDistanceFor, ownerFilter, retrieve } from "./retrieve";
+import { MAX_CANDIDATES, OFFLINE_MAX_DISTANCE, defaultRetrievalOptions, lexicalWeightFor, maxDistanceFor, ownerFilter, retrieve } from "./retrieve";
 import { BruteForceIndex, seedDocument } from "./test-support";
 
 const HARBOUR = [
@@ -45,7 +45,25 @@ describe("retrieve", () => {
   it("asks the index for more candidates than sources, and returns at most topK sources", async () => {
     const { sources } = await ask("ann", "ferry harbour strait", { topK: 1 });
     expect(sources).toHaveLength(1);
-    expect(parts.vectors.queries[0]!.topK).toBe(defaultRetrievalOptions.candidateFactor);
+    // Re-ranking (the offline embedder's default) takes every candidate the index gives.
+    expect(parts.vectors.queries[0]!.topK).toBe(MAX_CANDIDATES);
+    await retrieve(parts, { owner: "ann", text: "ferry harbour strait", topK: 2 }, { ...defaultRetrievalOptions, lexicalWeight: 0 });
+    expect(parts.vectors.queries[1]!.topK).toBe(2 * defaultRetrievalOptions.candidateFactor);
+    expect(lexicalWeightFor(parts.embedder.id)).toBeGreaterThan(0);
+    expect(lexicalWeightFor("amazon.titan-embed-text-v2:0")).toBe(0);
+  });
+
+  it("re-ranks by the question's distinctive words, counting the document's name as one of them", async () => {
+    const opening = [["The office opens at eight in the morning and closes at six."]];
+    await seedDocument(parts, { owner: "cy", documentId: "museum", filename: "city-museum.pdf", pages: opening });
+    await seedDocument(parts, { owner: "cy", documentId: "library", filename: "public-library.pdf", pages: opening });
+    const question = "When does the library office open?";
+    const reranked = await retrieve(parts, { owner: "cy", text: question, topK: 6 }, { ...defaultRetrievalOptions, maxDistance: 1 });
+    expect(reranked.sources[0]!.documentId).toBe("library");
+    expect(reranked.sources[0]!.distance).toBeLessThan(reranked.sources[1]!.distance);
+    // By cosine alone the two identical chunks tie.
+    const plain = await retrieve(parts, { owner: "cy", text: question, topK: 6 }, { ...defaultRetrievalOptions, maxDistance: 1, lexicalWeight: 0 });
+    expect(plain.sources[0]!.distance).toBeCloseTo(plain.sources[1]!.distance, 6);
   });
 
   it("yields nothing for another user's document id, without querying for it", async () => {
