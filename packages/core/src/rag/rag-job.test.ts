@@ -1,4 +1,5 @@
-import { beforeEach, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { BedrockChatModel } from "../adapters/bedrock-chat-model";
 import { ExtractiveChatModel } from "../adapters/extractive-chat-model";
 import { HashingEmbedder } from "../adapters/hashing-embedder";
 import { MemoryConversationStore } from "../adapters/memory-conversation-store";
@@ -6,6 +7,7 @@ import { MemoryDocumentCatalog } from "../adapters/memory-document-catalog";
 import { NonRetryableJobError, RetryableJobError } from "../errors";
 import type { ChatModel, ChatRequest, ChatResult, ConversationStore } from "../ports";
 import { RagQueryResult } from "../protocol";
+import { startBedrockFake, type BedrockFake } from "../testing/bedrock-fake";
 import { memoryWorld } from "../testing/memory-world";
 import { citedNumbers } from "./citations";
 import { CONVERSATION_KEEP_TURNS, CONVERSATION_TTL_SECONDS } from "./conversation";
@@ -251,5 +253,61 @@ describe("rag_query", () => {
         message: expect.stringMatching(message),
       });
     }
+  });
+});
+
+/**
+ * The job with the real Bedrock adapter and `@aws-sdk/client-bedrock-runtime`, against the
+ * HTTP/2 fake that speaks ConverseStream's event-stream encoding: what a user of a deployed
+ * stage sees when Claude answers, is throttled, or breaks off mid-answer.
+ */
+describe("rag_query with Claude on Bedrock (event-stream fake)", () => {
+  const PROFILE = "us.anthropic.claude-sonnet-4-5-20250929-v1:0";
+  let fake: BedrockFake;
+  let chat: BedrockChatModel;
+  beforeAll(async () => {
+    fake = await startBedrockFake();
+    chat = new BedrockChatModel({
+      modelId: PROFILE,
+      region: "us-east-1",
+      endpoint: fake.endpoint,
+      backoff: { baseMs: 5, capMs: 20 },
+      clientConfig: { credentials: { accessKeyId: "local", secretAccessKey: "local" } },
+    });
+  });
+  afterAll(async () => {
+    chat.destroy();
+    await fake.close();
+  });
+  beforeEach(() => fake.reset());
+  const question = { question: "How many passengers does the night ferry Aurora carry?" };
+
+  it("answers through the inference profile after a throttled first attempt, with Bedrock's token usage", async () => {
+    fake.script({ error: "ThrottlingException" });
+    fake.script({ converse: { deltas: ["The night ferry ", "Aurora carries up to ", "240 passengers [1]."], usage: { inputTokens: 812, outputTokens: 17 } } });
+    const { ask } = await setup(chat);
+    const { output, result } = await ask("ann", question);
+    expect(result).toMatchObject({ model: PROFILE, usage: { inputTokens: 812, outputTokens: 17 }, grounded: true });
+    expect(output).toBe(result!.answer);
+    expect(result!.answer).toBe("The night ferry Aurora carries up to 240 passengers [1].");
+    expect(result!.citations).toEqual([expect.objectContaining({ n: 1, documentId: "ann-doc", page: 2 })]);
+    expect(fake.requests.map((r) => [r.operation, r.modelId, r.httpVersion])).toEqual([
+      ["converse-stream", PROFILE, "2.0"],
+      ["converse-stream", PROFILE, "2.0"],
+    ]);
+  });
+
+  it("fails clearly and keeps the partial answer when the stream breaks midway", async () => {
+    fake.script({ converse: { deltas: ["The night ferry ", "Aurora carries ", "up to 240 passengers [1]."], failAfter: { deltas: 2, exception: "modelStreamErrorException", message: "Model stream broke" } } });
+    const { ask, users } = await setup(chat);
+    const { jobId, terminal, output } = await ask("ann", question);
+    expect(terminal).toMatchObject({ type: "job_failed", attempts: 1 });
+    expect(terminal.error).toMatch(/Model stream broke/);
+    expect(terminal.error).toMatch(/partial answer.*kept/);
+    // What was streamed before the break stays with the job (a trailing space the answer never finished is not sent).
+    expect(output).toBe("The night ferry Aurora carries");
+    await users.ann.send({ action: "subscribe", jobIds: [jobId], requestId: "s" });
+    expect(users.ann.ofType("job_snapshot").at(-1)!.job).toMatchObject({ status: "failed", output: "The night ferry Aurora carries" });
+    expect(fake.requests).toHaveLength(1);
   });
 });
