@@ -2,6 +2,7 @@ import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { FOCUS_COLUMNS } from "@ferry/core/adapters/focus-columns";
 import { FINOPS_STAGE_NAMES } from "@ferry/core/finops";
 import { FinopsResult } from "@ferry/core/protocol";
 import { FOCUS_SAMPLE, HAS_FOCUS, NO_FOCUS_MESSAGE } from "@ferry/core/testing/focus-fixtures";
@@ -122,5 +123,5 @@ describe.skipIf(!HAS_FOCUS)("finops_analysis cancelled", () => {
 /** The sample's header line: a file with every FOCUS column and no rows. */
 function readHeader(): string {
   if (HAS_FOCUS) return readFileSync(FOCUS_SAMPLE, "utf8").split("\n")[0]!;
-  return '"BilledCost","BillingCurrency","BillingPeriodStart","BillingPeriodEnd","ChargeCategory","ChargePeriodStart","ChargePeriodEnd","EffectiveCost","ListCost","ProviderName","ServiceName"';
+  return FOCUS_COLUMNS["1.0"].map((c) => `"${c}"`).join(",");
 }
