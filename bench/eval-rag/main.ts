@@ -90,6 +90,8 @@ try {
   const questionRanks: Array<number | undefined> = [];
   const quoteRanks: Array<number | undefined> = [];
   const sourceRanks: Array<number | undefined> = [];
+  /** The expected page's place in the job's own order (re-ranked, neighbours merged), 20 sources, no distance threshold. */
+  const jobRanks: Array<number | undefined> = [];
   const answers = { asked: 0, found: 0, exact: 0, core: 0, tokens: 0, cites: 0, grounded: 0 };
   const timings = { retrieval: [] as number[], generation: [] as number[], firstDelta: [] as number[] };
   let ragUnavailable: string | undefined;
@@ -102,6 +104,8 @@ try {
     const quoteRank = expected && rankOfPage(await ranked(truth.quote), expected);
     const sources = (await retrieve(deps, { owner: USER, text: truth.question, topK: DEFAULT_TOP_K })).sources;
     const sourceRank = expected && rankOfPage(sources, expected);
+    const unfiltered = (await retrieve(deps, { owner: USER, text: truth.question, topK: 20 }, { ...defaultRetrievalOptions, maxDistance: Number.POSITIVE_INFINITY })).sources;
+    jobRanks.push(expected && rankOfPage(unfiltered, expected));
     questionRanks.push(rank);
     quoteRanks.push(quoteRank);
     sourceRanks.push(sourceRank);
@@ -191,7 +195,8 @@ dist  = cosine distance of that page's nearest chunk (the job ranks and keeps so
 src   = its number among the ≤ ${DEFAULT_TOP_K} sources the job's retrieve() returns (threshold applied, neighbours merged)
 fact  = the answer states the MANIFEST answer: exact, core (without its parentheses), tokens (≥ 75% of its words, every number), or no + coverage
 
-questions      ${summary(summarizeRanks(questionRanks))}
+questions      ${summary(summarizeRanks(questionRanks))}  (cosine distance alone, chunks)
+job ranking    ${summary(summarizeRanks(jobRanks))}  (the job's order: blended distance, merged sources, no threshold)
 quotes         ${summary(summarizeRanks(quoteRanks))}
 job retrieval  expected page among the sources for ${sourceRanks.filter((r) => r !== undefined).length}/${n}, first for ${sourceRanks.filter((r) => r === 1).length}/${n}`);
   if (ragUnavailable) {
