@@ -66,6 +66,8 @@ export function createAwsRuntime(env: NodeJS.ProcessEnv): Runtime {
     vectors: new S3VectorsIndex({ vectorBucketName: Resource.Vectors.bucketName, indexName: Resource.Vectors.indexName }),
   };
   const embedder = createEmbedder("bedrock", e.FERRY_EMBED_MODEL_ID);
+  // One client for answers and FinOps narratives: one connection pool, one set of retries.
+  const chat = createChatModel("bedrock", e.FERRY_CHAT_MODEL_ID);
 
   const store = new DynamoJobStore({ client: dynamo, tableName: Resource.Jobs.name });
   const { api, runner } = createFerry(
@@ -80,11 +82,11 @@ export function createAwsRuntime(env: NodeJS.ProcessEnv): Runtime {
       ),
       kinds: jobKinds({
         documents: { ...documents, embedder, maxBytes, jobs: store },
-        chat: createChatModel("bedrock", e.FERRY_CHAT_MODEL_ID),
+        chat,
         conversations: new DynamoConversationStore({ client: dynamo, tableName: Resource.Jobs.name }),
         finops: {
           sources: costSources({ costExplorer: true }),
-          chat: createChatModel("bedrock", e.FERRY_CHAT_MODEL_ID),
+          chat,
           uploads: { blobs: documents.blobs, catalog: documents.catalog, maxBytes: billingBytes },
           datasets: blobDatasets(documents.blobs, e.FERRY_BILLING_DATASETS_PREFIX),
         },

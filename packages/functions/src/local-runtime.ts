@@ -92,6 +92,7 @@ export function createLocalRuntime(env: NodeJS.ProcessEnv): Runtime {
   const embedder = createEmbedder(e.FERRY_EMBEDDER, e.FERRY_EMBED_MODEL_ID);
 
   const store = new RedisJobStore(redis, { prefix: e.FERRY_KEY_PREFIX });
+  const chat = createChatModel(e.FERRY_CHAT_MODEL, e.FERRY_CHAT_MODEL_ID, { paceMs: e.FERRY_CHAT_PACE_MS });
   const { api, runner } = createFerry(
     {
       store,
@@ -104,11 +105,11 @@ export function createLocalRuntime(env: NodeJS.ProcessEnv): Runtime {
       ),
       kinds: jobKinds({
         documents: documents && { ...documents, embedder, maxBytes, jobs: store },
-        chat: createChatModel(e.FERRY_CHAT_MODEL, e.FERRY_CHAT_MODEL_ID, { paceMs: e.FERRY_CHAT_PACE_MS }),
+        chat,
         conversations: new RedisConversationStore(redis, { prefix: e.FERRY_KEY_PREFIX }),
         finops: {
           sources: costSources(),
-          chat: createChatModel(e.FERRY_CHAT_MODEL, e.FERRY_CHAT_MODEL_ID, { paceMs: e.FERRY_CHAT_PACE_MS }),
+          chat,
           uploads: documents && { blobs: documents.blobs, catalog: documents.catalog, maxBytes: billingBytes },
           datasets: e.FERRY_FOCUS_DIR ? directoryDatasets(e.FERRY_FOCUS_DIR) : undefined,
         },
