@@ -102,6 +102,15 @@ describe("chunkPage", () => {
     for (let i = 1; i < spans.length; i++) expect(spans[i]!.start).toBeGreaterThan(spans[i - 1]!.end);
   });
 
+  it("keeps a short passage apart from a following run longer than the target, instead of burying it there", () => {
+    const passage = "Compiled by the volunteers of the project from the public domain books listed below.";
+    const urls = `Sources ${Array.from({ length: 14 }, (_, i) => `https://www.example.org/ebooks/${10_000 + i * 37}/files/index`).join(" ")}`;
+    const chunks = chunkPage(`${passage} ${urls}`, { targetChars: 600, maxChars: 1500, overlapChars: 100 });
+    expect(urls.length).toBeGreaterThan(600);
+    expect(chunks[0]).toBe(passage);
+    expect(chunks.slice(1).join(" ")).toContain(urls);
+  });
+
   it("splits an over-long sentence on word boundaries", () => {
     const words = Array.from({ length: 600 }, (_, i) => `word${i}`);
     const text = `Short one. ${words.join(" ")}. Short two.`;

@@ -190,7 +190,9 @@ function overlapTail(sentences: Span[], overlap: number): Span[] {
  *
  * Sentences are packed until the chunk reaches `targetChars`; a chunk under half
  * the target still takes the next sentence if the result stays within `maxChars`,
- * which avoids slivers before long sentences. Each chunk after the first starts
+ * which avoids slivers — unless that sentence is longer than the target on its own
+ * (typically a run of text with no sentence ends: a list of URLs, a table, an index),
+ * which would bury the short chunk's sentences under it. Each chunk after the first starts
  * with the last sentences of the one before (up to `overlapChars`). No chunk
  * exceeds `maxChars`: longer sentences are cut at word boundaries first, and
  * overlap is dropped where it would not fit. Every character of the text except
@@ -211,7 +213,8 @@ function pack(text: string, o: ResolvedChunkOptions): Span[] {
     if (first && fresh > 0) {
       const size = length(first, current.at(-1) as Span);
       const combined = length(first, sentence);
-      if (combined > o.maxChars || (combined > o.targetChars && size >= o.targetChars / 2)) {
+      const long = sentence.end - sentence.start > o.targetChars;
+      if (combined > o.maxChars || (combined > o.targetChars && (size >= o.targetChars / 2 || long))) {
         chunks.push({ start: first.start, end: (current.at(-1) as Span).end });
         current = overlapTail(current, o.overlapChars);
         fresh = 0;
