@@ -89,7 +89,9 @@ export class Coalescer<T> {
     if (this.#recent.length > this.options.limit) this.#recent.shift();
     this.#inFlight = this.#inFlight
       .then(async () => {
-        const hold = this.#lastStart === undefined ? 0 : this.#lastStart + this.#minGap() - Date.now();
+        // One clock tick of margin: the store stamps an event a moment after it starts, in whole
+        // milliseconds, so starts exactly a gap apart could read as one tick less.
+        const hold = this.#lastStart === undefined ? 0 : this.#lastStart + this.#minGap() + 1 - Date.now();
         if (hold > 0) await new Promise((r) => setTimeout(r, hold));
         this.#lastStart = Date.now();
         await this.options.emit(value);
