@@ -6,6 +6,8 @@ import { HashingEmbedder } from "@ferry/core/adapters/hashing-embedder";
 import { S3VectorsIndex } from "@ferry/core/adapters/s3vectors-index";
 import { S3BlobStore } from "@ferry/core/adapters/s3-blob-store";
 import { chunkKeys, documentKey, uploadKey } from "@ferry/core/ingest";
+import { IngestPdfResult } from "@ferry/core/protocol";
+import { documentHeading, headedChunk } from "@ferry/core/rag";
 import { S3RVER_CREDENTIALS } from "@ferry/core/testing/s3rver";
 import { makePdf } from "@ferry/core/testing/pdf-fixtures";
 import { startStack, type Stack } from "./stack";
@@ -116,6 +118,19 @@ describe.skipIf(!HAS_SHARED_PDFS)(`ingest_pdf on the shared PDFs ${HAS_SHARED_PD
       if (!found) misses.push(`${truth.file} p.${truth.page}: ${truth.quote} → ${hits.map((h) => `${h.metadata?.page}`).join(",")}`);
     }
     expect(misses).toEqual([]);
+  });
+
+  it("embeds each chunk under its document's name, and stores and quotes the page's own text", async () => {
+    const embedder = new HashingEmbedder();
+    const result = IngestPdfResult.parse(outcomes.get("google-doc-document.pdf")!.terminal.result);
+    const heading = documentHeading({ title: result.title, filename: "google-doc-document.pdf" });
+    const [chunk] = await index.get(chunkKeys(result.documentId, 1));
+    const text = String(chunk!.metadata!.text);
+    expect(text.startsWith(heading)).toBe(false);
+    const [headed, plain] = await embedder.embed([headedChunk(heading, text), text]);
+    const nearest = async (vector: Float32Array) => (await index.query({ vector, topK: 1, filter: { owner: "alice", documentId: result.documentId } }))[0]!;
+    expect(await nearest(headed!)).toMatchObject({ key: chunk!.key, distance: expect.closeTo(0, 5) });
+    expect((await nearest(plain!)).distance).toBeGreaterThan(1e-3);
   });
 
   it("resumes a worker killed mid-ingest from its checkpoint, leaving exactly what a clean ingest leaves", async () => {
