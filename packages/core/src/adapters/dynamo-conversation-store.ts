@@ -6,6 +6,7 @@ import { checkAppendOptions, ConversationTurnSchema as Turn } from "./conversati
 import { backoff, contention, isConditionalCheckFailed, MAX_WRITE_RACES, translatingSend } from "./dynamo-errors";
 import { Expression } from "./dynamo-expression";
 import { JobsKeys } from "./dynamo-tables";
+import { expiresAtSeconds } from "../util/expiry";
 
 export interface DynamoConversationStoreOptions {
   client: DynamoDBClient;
@@ -63,7 +64,7 @@ export class DynamoConversationStore implements ConversationStore {
               ...JobsKeys.conversation(owner, conversationId),
               data,
               version: current.version + 1,
-              expiresAt: Math.ceil((this.#now() + options.ttlSeconds * 1000) / 1000),
+              expiresAt: expiresAtSeconds(this.#now(), options.ttlSeconds),
             },
             ConditionExpression:
               current.version === 0 ? `attribute_not_exists(${e.name("pk")})` : `${e.name("version")} = ${e.value(current.version)}`,

@@ -27,6 +27,7 @@ import {
   toJson,
 } from "./dynamo-job-item";
 import { eventSortKey, JOBS_TABLE, JobsKeys } from "./dynamo-tables";
+import { expiresAtSeconds } from "../util/expiry";
 
 export interface DynamoJobStoreOptions {
   client: DynamoDBClient;
@@ -251,7 +252,7 @@ export class DynamoJobStore implements JobStore {
         {
           ...applyPatch(job, patchFor(draft), now),
           lastSeq: event.seq,
-          expiresAt: Math.max(job.expiresAt, Math.floor(now / 1000) + this.#ttl),
+          expiresAt: Math.max(job.expiresAt, expiresAtSeconds(now, this.#ttl)),
         },
         eventJson,
       );

@@ -4,6 +4,7 @@ import { isTerminal } from "../jobs/job";
 import type { BlobStore, DocumentCatalog, DocumentRecord, JobStore, PresignedUpload, VectorIndex } from "../ports";
 import type { DocumentView } from "../protocol";
 import { UploadOptions, formatBytes, uploadKey } from "./uploads";
+import { expiresAtSeconds } from "../util/expiry";
 
 export interface DocumentServiceDeps {
   blobs: BlobStore;
@@ -62,7 +63,7 @@ export class DocumentService {
       contentType,
       size: file.size,
       createdAt: now,
-      expiresAt: Math.floor(now / 1000) + this.options.uploadTtlSeconds,
+      expiresAt: expiresAtSeconds(now, this.options.uploadTtlSeconds),
     });
     const presigned = await this.deps.blobs.presignPut(key, { contentType, size: file.size, expiresInSeconds: this.options.urlSeconds });
     return { uploadId, ...presigned };

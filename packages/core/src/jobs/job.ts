@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { JobView, terminalStatuses, type FailureCode, type JobEventDraft, type JobStatus } from "../protocol";
+import { expiresAtSeconds } from "../util/expiry";
 
 /**
  * A job as stored: the public view plus what only the pipeline needs
@@ -45,7 +46,7 @@ export function newJobRecord(job: NewJob): JobRecord {
     lastSeq: 0,
     cancelRequested: false,
     idempotencyKey: job.idempotencyKey,
-    expiresAt: Math.floor(job.now / 1000) + job.ttlSeconds,
+    expiresAt: expiresAtSeconds(job.now, job.ttlSeconds),
   };
 }
 
