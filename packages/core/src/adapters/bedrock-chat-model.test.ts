@@ -243,7 +243,7 @@ describe("BedrockChatModel against the bedrock-runtime fake", () => {
     const controller = new AbortController();
     const reason = new Error("job cancelled");
     const received: string[] = [];
-    const pending = make(protocol === "HTTP/1.1" ? { clientConfig: { requestHandler: http1Handler() } } : {}).stream({
+    const pending = make(protocol === "HTTP/1.1" ? { endpoint: fake.http1Endpoint, clientConfig: { requestHandler: http1Handler() } } : {}).stream({
       system: "",
       messages: [{ role: "user", text: "Tell me a long story." }],
       signal: controller.signal,

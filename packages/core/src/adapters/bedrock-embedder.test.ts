@@ -69,7 +69,7 @@ describe("BedrockEmbedder against the bedrock-runtime fake", () => {
   it("speaks HTTP/1.1 when given a NodeHttpHandler through clientConfig", async () => {
     const fromClient = createRequire(createRequire(import.meta.url).resolve("@aws-sdk/client-bedrock-runtime"));
     const { NodeHttpHandler } = fromClient("@smithy/node-http-handler") as typeof import("@smithy/node-http-handler");
-    const embedder = make({ clientConfig: { requestHandler: new NodeHttpHandler({ httpAgent: { keepAlive: true } }) } });
+    const embedder = make({ clientConfig: { endpoint: fake.http1Endpoint, requestHandler: new NodeHttpHandler({ httpAgent: { keepAlive: true } }) } });
     const vectors = await embedder.embed(["one", "two", "three"]);
     expect(vectors).toHaveLength(3);
     expect(fake.requests.map((r) => r.httpVersion)).toEqual(["1.1", "1.1", "1.1"]);

@@ -1,7 +1,7 @@
 import http, { type IncomingMessage, type ServerResponse } from "node:http";
 import http2, { type Http2ServerRequest, type Http2ServerResponse } from "node:http2";
-import net, { type AddressInfo, type Socket } from "node:net";
-import { Duplex } from "node:stream";
+import type { AddressInfo, Server } from "node:net";
+import type { Socket } from "node:net";
 import { EventStreamCodec, type Message } from "@smithy/eventstream-codec";
 import { sleep } from "../util/async";
 
@@ -10,11 +10,13 @@ import { sleep } from "../util/async";
  * driven through the real `@aws-sdk/client-bedrock-runtime` client.
  *
  * @remarks
- * One port speaks both protocols: the SDK (3.1163) talks HTTP/2 to bedrock-runtime by
- * default (`NodeHttp2Handler`, cleartext h2c against an `http://` endpoint), and a
- * client configured with `NodeHttpHandler` talks HTTP/1.1. The first bytes of each
- * connection decide (the HTTP/2 preface starts with `PRI *`), so no client config has
- * to bend to the fake. Handlers use the request/response API both Node servers share.
+ * Two ports, one per protocol: the SDK (3.1163) talks HTTP/2 to bedrock-runtime by
+ * default (`NodeHttp2Handler`, cleartext h2c against an `http://` endpoint) — that is
+ * `endpoint` — and a client configured with `NodeHttpHandler` talks HTTP/1.1 to
+ * `http1Endpoint`. Each Node server owns its sockets natively: sniffing one port and
+ * handing HTTP/2 a JS stream would run it over Node's JSStreamSocket, which corrupted the
+ * heap under load when streams were torn down mid-request. Handlers use the
+ * request/response API both Node servers share.
  *
  * Routes live in one table keyed by operation: `invoke` (Titan embeddings) and
  * `converse-stream` (a chat model answering in `application/vnd.amazon.eventstream`
@@ -30,8 +32,10 @@ import { sleep } from "../util/async";
  * ```
  */
 export interface BedrockFake {
-  /** `http://127.0.0.1:<port>`, for the client's `endpoint`. */
+  /** `http://127.0.0.1:<port>` speaking HTTP/2 (h2c), for the client's `endpoint`. */
   readonly endpoint: string;
+  /** The same fake over HTTP/1.1, for a client given a `NodeHttpHandler`. */
+  readonly http1Endpoint: string;
   /** Every request that reached a route, in arrival order. */
   readonly requests: readonly RecordedRequest[];
   /** Requests being handled right now, and the most seen at once. */
@@ -220,32 +224,30 @@ export async function startBedrockFake(): Promise<BedrockFake> {
 
   const h1 = http.createServer(onRequest);
   const h2 = http2.createServer(onRequest);
-  // Route each connection by its first bytes; put them back so the chosen server reads the whole stream.
-  const server = net.createServer((socket) => {
+  const track = (socket: Socket) => {
     // As node:http does: without it Nagle holds small frames back ~40 ms.
     socket.setNoDelay(true);
     sockets.add(socket);
     socket.on("close", () => sockets.delete(socket));
-    socket.once("data", (head) => {
-      socket.pause();
-      const isH2 = head.subarray(0, 3).toString("latin1") === "PRI";
-      connections[isH2 ? "h2" : "http1"]++;
-      if (isH2) {
-        // The HTTP/2 session reads the socket's native handle and would miss bytes put back
-        // with unshift, so it gets a stream that replays them first.
-        h2.emit("connection", replay(socket, head));
-      } else {
-        socket.unshift(head);
-        h1.emit("connection", socket);
-      }
-      socket.resume();
-    });
+  };
+  h1.on("connection", (socket: Socket) => {
+    connections.http1++;
+    track(socket);
   });
-  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-  const { port } = server.address() as AddressInfo;
+  h2.on("connection", (socket: Socket) => {
+    connections.h2++;
+    track(socket);
+  });
+  const listen = async (server: Server) => {
+    await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+    return `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  };
+  const endpoint = await listen(h2);
+  const http1Endpoint = await listen(h1);
 
   return {
-    endpoint: `http://127.0.0.1:${port}`,
+    endpoint,
+    http1Endpoint,
     requests,
     get inFlight() {
       return inFlight;
@@ -273,7 +275,7 @@ export async function startBedrockFake(): Promise<BedrockFake> {
     },
     async close() {
       for (const socket of sockets) socket.destroy();
-      await new Promise<void>((resolve) => server.close(() => resolve()));
+      await Promise.all([h1, h2].map((server) => new Promise<void>((resolve) => server.close(() => resolve()))));
     },
   };
 }
@@ -447,33 +449,6 @@ function streamException(type: StreamExceptionType, message: string): Message {
     },
     body: new TextEncoder().encode(JSON.stringify(payload)),
   };
-}
-
-/** A duplex over `socket` whose readable side starts with `head`. */
-function replay(socket: Socket, head: Buffer): Duplex {
-  const duplex = new Duplex({
-    read() {
-      socket.resume();
-    },
-    write(chunk, encoding, callback) {
-      socket.write(chunk, encoding, callback);
-    },
-    final(callback) {
-      socket.end(callback);
-    },
-    destroy(error, callback) {
-      socket.destroy(error ?? undefined);
-      callback(error);
-    },
-  });
-  duplex.push(head);
-  socket.on("data", (chunk) => {
-    if (!duplex.push(chunk)) socket.pause();
-  });
-  socket.on("end", () => duplex.push(null));
-  socket.on("error", (error) => duplex.destroy(error));
-  socket.on("close", () => duplex.destroy());
-  return duplex;
 }
 
 function firstRule(rules: Array<(r: RecordedRequest) => FakeReply | undefined>, request: RecordedRequest) {
