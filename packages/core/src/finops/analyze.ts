@@ -11,7 +11,7 @@ import { moversStage } from "./movers";
 import { writeNarrative } from "./narrative";
 import { recommendationsStage } from "./recommendations";
 import { renderReport } from "./report";
-import { need, type AnalysisState, type Stage } from "./stage";
+import { completedAnalyses, need, type AnalysisState, type Stage } from "./stage";
 import { tagsStage } from "./tags";
 import { datasetStage, totalsStage } from "./totals";
 
@@ -89,25 +89,17 @@ export async function runAnalysis(source: CostSource, options: RunAnalysisOption
   const recommendations = need(state, "recommendations");
   const facts = buildFacts(state, recommendations);
   const narrative = await writeNarrative(options.chat, options.query, facts, { signal, onDelta: options.onDelta });
-  const dataset = need(state, "dataset");
+  const sections = completedAnalyses(state);
   return FinopsResult.parse({
     agent: "finops",
     query: options.query,
     response: renderReport(state, recommendations, narrative.text),
     cost_analysis: {
-      currency: dataset.currency,
-      costBasis: need(state, "cost_comparison").effectiveCostReliable
+      currency: sections.dataset.currency,
+      costBasis: sections.cost_comparison.effectiveCostReliable
         ? "BilledCost: what the invoices charge, so totals match the bill"
         : "BilledCost: what the invoices charge; EffectiveCost looks unreliable in this data (see cost_comparison.notes)",
-      dataset,
-      totals: need(state, "totals"),
-      breakdowns: need(state, "breakdowns"),
-      movers: need(state, "movers"),
-      anomalies: need(state, "anomalies"),
-      forecast: need(state, "forecast"),
-      commitments: need(state, "commitments"),
-      tags: need(state, "tags"),
-      cost_comparison: need(state, "cost_comparison"),
+      ...sections,
       estimatedMonthlySavings: recommendations.reduce((sum, r) => sum + (r.estimatedMonthlySaving ?? 0), 0),
     },
     optimization_recommendations: recommendations,

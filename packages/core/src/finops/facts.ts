@@ -2,7 +2,7 @@ import type { GroundingSource } from "../ports/chat-model";
 import type { FinopsRecommendation } from "../protocol/finops-result";
 import { formatMoney, formatPercent } from "./format";
 import { WEEKDAYS, weekday } from "./periods";
-import { need, type AnalysisState } from "./stage";
+import { completedAnalyses, type AnalysisState } from "./stage";
 import { describeUntagged } from "./tags";
 
 /** Facts handed to the model; enough for a two-minute answer, few enough to stay focused. */
@@ -15,15 +15,7 @@ const MAX_FACTS = 30;
  * and every amount is already formatted, so nothing needs computing.
  */
 export function buildFacts(state: AnalysisState, recommendations: readonly FinopsRecommendation[]): GroundingSource[] {
-  const dataset = need(state, "dataset");
-  const totals = need(state, "totals");
-  const breakdowns = need(state, "breakdowns");
-  const movers = need(state, "movers");
-  const anomalies = need(state, "anomalies");
-  const forecast = need(state, "forecast");
-  const commitments = need(state, "commitments");
-  const tags = need(state, "tags");
-  const comparison = need(state, "cost_comparison");
+  const { dataset, totals, breakdowns, movers, anomalies, forecast, commitments, tags, cost_comparison: comparison } = completedAnalyses(state);
   const money = (n: number) => formatMoney(n, dataset.currency);
   const facts: Array<Omit<GroundingSource, "n">> = [];
   const add = (label: string, text: string) => facts.push({ label, text });

@@ -1,6 +1,6 @@
 import type { FinopsBreakdown, FinopsRecommendation } from "../protocol/finops-result";
 import { formatCount, formatMoney, formatPercent, markdownTable, shorten } from "./format";
-import { need, type AnalysisState } from "./stage";
+import { completedAnalyses, type AnalysisState } from "./stage";
 import { describeUntagged } from "./tags";
 
 /** Rows per table in the markdown; the JSON keeps the full (capped) sections. */
@@ -12,15 +12,7 @@ const TABLE_ROWS = 8;
  * movers, anomalies, forecast, recommendations — and the notes on the data.
  */
 export function renderReport(state: AnalysisState, recommendations: readonly FinopsRecommendation[], narrative: string): string {
-  const dataset = need(state, "dataset");
-  const totals = need(state, "totals");
-  const breakdowns = need(state, "breakdowns");
-  const movers = need(state, "movers");
-  const anomalies = need(state, "anomalies");
-  const forecast = need(state, "forecast");
-  const commitments = need(state, "commitments");
-  const tags = need(state, "tags");
-  const comparison = need(state, "cost_comparison");
+  const { dataset, totals, breakdowns, movers, anomalies, forecast, commitments, tags, cost_comparison: comparison } = completedAnalyses(state);
   const money = (n: number | null | undefined) => (n === null || n === undefined ? "—" : formatMoney(n, dataset.currency));
   const out: string[] = [];
 

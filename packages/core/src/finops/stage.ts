@@ -57,6 +57,24 @@ export function need<K extends keyof AnalysisState>(state: AnalysisState, key: K
   return value as NonNullable<AnalysisState[K]>;
 }
 
+/**
+ * Every analysis section, once all the stages have run: what the facts, the report and
+ * the result read. Throws, naming the first missing section, if one has not.
+ */
+export function completedAnalyses(state: AnalysisState) {
+  return {
+    dataset: need(state, "dataset"),
+    totals: need(state, "totals"),
+    breakdowns: need(state, "breakdowns"),
+    movers: need(state, "movers"),
+    anomalies: need(state, "anomalies"),
+    forecast: need(state, "forecast"),
+    commitments: need(state, "commitments"),
+    tags: need(state, "tags"),
+    cost_comparison: need(state, "cost_comparison"),
+  };
+}
+
 /** The dataset's currency, as every section formats money in it. */
 export const currencyOf = (state: AnalysisState) => need(state, "dataset").currency;
 
