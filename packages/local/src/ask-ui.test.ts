@@ -1,17 +1,15 @@
-import { existsSync, mkdtempSync } from "node:fs";
+import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { makePdf } from "@ferry/core/testing/pdf-fixtures";
-import { chromium, type Browser, type Page, type WebSocketRoute } from "playwright-core";
+import { type Browser, type Page, type WebSocketRoute } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startStack, type Stack } from "./stack";
+import { HAS_BROWSER, launchBrowser, openDashboard, warnIfNoBrowser } from "./testing/browser";
 import { uploadAndIngest } from "./testing/documents";
 import { TestClient } from "./testing/test-client";
 
-/** Debian's chromium; `npm test` installs it with apt when it is missing and we are root. */
-const CHROMIUM = process.env.FERRY_CHROMIUM ?? "/usr/bin/chromium";
-const hasBrowser = existsSync(CHROMIUM);
-if (!hasBrowser) console.warn(`Ask UI tests skipped: no browser at ${CHROMIUM} (apt-get install chromium)`);
+warnIfNoBrowser("Ask UI tests");
 
 /** Three pages on three subjects, so retrieval has to find the right one: the answer is on page 2. */
 const HARBOUR_PDF = makePdf([
@@ -30,7 +28,7 @@ const HARBOUR_PDF = makePdf([
   ],
 ]);
 
-describe.skipIf(!hasBrowser)("the Ask page in a real browser against the offline stack", () => {
+describe.skipIf(!HAS_BROWSER)("the Ask page in a real browser against the offline stack", () => {
   let stack: Stack;
   let browser: Browser;
   let page: Page;
@@ -57,10 +55,7 @@ describe.skipIf(!hasBrowser)("the Ask page in a real browser against the offline
     await api.close();
     expect(ingested.terminal.type, JSON.stringify(ingested.terminal)).toBe("job_completed");
 
-    browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      args: ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync"],
-    });
+    browser = await launchBrowser();
     page = await browser.newPage();
     page.on("pageerror", (error) => logs.push(`[page] ${error.message}`));
     await page.routeWebSocket(/\/local(\?|$)/, (ws) => {
@@ -82,14 +77,8 @@ describe.skipIf(!hasBrowser)("the Ask page in a real browser against the offline
         });
       });
     });
-    // Vite compiles on first request; give the dev server time to come up.
-    for (let i = 0; ; i++) {
-      const status = await page.goto(`${stack.outputs.dashboardUrl!}#/ask`).then((r) => r?.status(), () => 0);
-      if (status === 200) break;
-      if (i > 60) throw new Error(`dashboard at ${stack.outputs.dashboardUrl} never answered 200`);
-      await new Promise((r) => setTimeout(r, 500));
-    }
-    await page.getByText("Connected", { exact: true }).waitFor({ timeout: 20_000 });
+    // Vite compiles on first request; openDashboard waits for it.
+    await openDashboard(page, stack.outputs.dashboardUrl!, "#/ask");
   }, 120_000);
 
   afterAll(async () => {

@@ -1,34 +1,24 @@
-import { existsSync, mkdtempSync } from "node:fs";
+import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { chromium, type Browser, type Page } from "playwright-core";
+import { type Browser, type Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startStack, type Stack } from "./stack";
+import { HAS_BROWSER, launchBrowser, openDashboard, warnIfNoBrowser } from "./testing/browser";
 
-/** Debian's chromium; `npm test` installs it with apt when it is missing and we are root. */
-const CHROMIUM = process.env.FERRY_CHROMIUM ?? "/usr/bin/chromium";
-const hasBrowser = existsSync(CHROMIUM);
-if (!hasBrowser) console.warn(`dashboard tests skipped: no browser at ${CHROMIUM} (apt-get install chromium)`);
+warnIfNoBrowser("dashboard tests");
 
-describe.skipIf(!hasBrowser)("the dashboard in a real browser against the offline stack", () => {
+describe.skipIf(!HAS_BROWSER)("the dashboard in a real browser against the offline stack", () => {
   let stack: Stack;
   let browser: Browser;
   let page: Page;
 
   beforeAll(async () => {
     stack = await startStack({ dir: mkdtempSync(join(tmpdir(), "ferry-dash-")), workers: 1, webPort: 0 });
-    browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      args: ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync"],
-    });
+    browser = await launchBrowser();
     page = await browser.newPage();
-    // Vite compiles on first request; give the dev server time to come up.
-    for (let i = 0; ; i++) {
-      const status = await page.goto(stack.outputs.dashboardUrl!).then((r) => r?.status(), () => 0);
-      if (status === 200) break;
-      if (i > 60) throw new Error(`dashboard at ${stack.outputs.dashboardUrl} never answered 200`);
-      await new Promise((r) => setTimeout(r, 500));
-    }
+    // Vite compiles on first request; openDashboard waits for it.
+    await openDashboard(page, stack.outputs.dashboardUrl!, "", { connected: false });
   }, 90_000);
 
   afterAll(async () => {

@@ -1,15 +1,13 @@
-import { existsSync, mkdtempSync } from "node:fs";
+import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { chromium, type Browser, type Locator, type Page } from "playwright-core";
+import { type Browser, type Locator, type Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startStack, type Stack } from "./stack";
+import { HAS_BROWSER, launchBrowser, openDashboard, warnIfNoBrowser } from "./testing/browser";
 import { TestClient } from "./testing/test-client";
 
-/** Debian's chromium; `npm test` installs it with apt when it is missing and we are root. */
-const CHROMIUM = process.env.FERRY_CHROMIUM ?? "/usr/bin/chromium";
-const hasBrowser = existsSync(CHROMIUM);
-if (!hasBrowser) console.warn(`documents UI tests skipped: no browser at ${CHROMIUM} (apt-get install chromium)`);
+warnIfNoBrowser("documents UI tests");
 
 /**
  * A small valid PDF written by hand: one page per entry, each a line of
@@ -46,7 +44,7 @@ function handmadePdf(pages: string[], title: string): Buffer {
 
 const PNG = Buffer.from("89504e470d0a1a0a0000000d4948445200000001000000010806000000", "hex");
 
-describe.skipIf(!hasBrowser)("documents in the dashboard, in a real browser against the offline stack", () => {
+describe.skipIf(!HAS_BROWSER)("documents in the dashboard, in a real browser against the offline stack", () => {
   let stack: Stack;
   let browser: Browser;
   let page: Page;
@@ -60,23 +58,14 @@ describe.skipIf(!hasBrowser)("documents in the dashboard, in a real browser agai
       webPort: 0,
       onLog: (source, line) => logs.push(`[${source}] ${line}`),
     });
-    browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      args: ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync"],
-    });
+    browser = await launchBrowser();
     page = await browser.newPage();
     page.on("pageerror", (error) => logs.push(`[page] ${error.message}`));
     // Playwright turns on file-chooser interception when the first listener is added, asynchronously:
     // a listener added only just before pressing Enter can miss the dialog. Turn it on now.
     page.on("filechooser", () => {});
-    // Vite compiles on first request; give the dev server time to come up.
-    for (let i = 0; ; i++) {
-      const status = await page.goto(`${stack.outputs.dashboardUrl!}#/documents`).then((r) => r?.status(), () => 0);
-      if (status === 200) break;
-      if (i > 60) throw new Error(`dashboard at ${stack.outputs.dashboardUrl} never answered 200`);
-      await new Promise((r) => setTimeout(r, 500));
-    }
-    await page.getByText("Connected", { exact: true }).waitFor({ timeout: 20_000 });
+    // Vite compiles on first request; openDashboard waits for it.
+    await openDashboard(page, stack.outputs.dashboardUrl!, "#/documents");
     // The same user as the dashboard, over a plain WebSocket: to check what the server holds.
     api = await TestClient.open(stack.outputs.websocketUrl, stack.outputs.devToken);
   }, 90_000);

@@ -1,21 +1,19 @@
 import { existsSync, mkdtempSync, readFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { chromium, type Browser, type Page } from "playwright-core";
+import { type Browser, type Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startStack, type Stack } from "./stack";
+import { HAS_BROWSER, launchBrowser, openDashboard, warnIfNoBrowser } from "./testing/browser";
 import { SHARED_DATA } from "./testing/manifest";
 
-/** Debian's chromium; `npm test` installs it with apt when it is missing and we are root. */
-const CHROMIUM = process.env.FERRY_CHROMIUM ?? "/usr/bin/chromium";
 /** The FOCUS 1.0 sample of shared/data/MANIFEST.md §1, beside the checkout (never copied into the repo). */
 const FOCUS_CSV = join(SHARED_DATA, "focus", "focus-1.0-sample_accounts-A.csv");
-const hasBrowser = existsSync(CHROMIUM);
 const hasData = existsSync(FOCUS_CSV);
-if (!hasBrowser) console.warn(`FinOps UI tests skipped: no browser at ${CHROMIUM} (apt-get install chromium)`);
-else if (!hasData) console.warn(`FinOps UI tests skipped: no FOCUS sample at ${FOCUS_CSV} (see shared/data/MANIFEST.md)`);
+warnIfNoBrowser("FinOps UI tests");
+if (HAS_BROWSER && !hasData) console.warn(`FinOps UI tests skipped: no FOCUS sample at ${FOCUS_CSV} (see shared/data/MANIFEST.md)`);
 
-describe.skipIf(!hasBrowser || !hasData)("the FinOps page in a real browser against the offline stack", () => {
+describe.skipIf(!HAS_BROWSER || !hasData)("the FinOps page in a real browser against the offline stack", () => {
   let stack: Stack;
   let browser: Browser;
   let page: Page;
@@ -35,10 +33,7 @@ describe.skipIf(!hasBrowser || !hasData)("the FinOps page in a real browser agai
       webPort: 0,
       onLog: (source, line) => logs.push(`[${source}] ${line}`),
     });
-    browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      args: ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync"],
-    });
+    browser = await launchBrowser();
     page = await browser.newPage({ acceptDownloads: true });
     page.on("pageerror", (error) => logs.push(`[page] ${error.message}`));
     await page.routeWebSocket(/\/local(\?|$)/, (ws) => {
@@ -59,14 +54,8 @@ describe.skipIf(!hasBrowser || !hasData)("the FinOps page in a real browser agai
       if (!body || byReference.refusals-- > 0) return route.fulfill({ status: 403, body: "<Error><Code>AccessDenied</Code></Error>" });
       return route.fulfill({ status: 200, contentType: "application/json", headers: { "access-control-allow-origin": "*" }, body });
     });
-    // Vite compiles on first request; give the dev server time to come up.
-    for (let i = 0; ; i++) {
-      const status = await page.goto(`${stack.outputs.dashboardUrl!}#/finops`).then((r) => r?.status(), () => 0);
-      if (status === 200) break;
-      if (i > 60) throw new Error(`dashboard at ${stack.outputs.dashboardUrl} never answered 200`);
-      await new Promise((r) => setTimeout(r, 500));
-    }
-    await page.getByText("Connected", { exact: true }).waitFor({ timeout: 20_000 });
+    // Vite compiles on first request; openDashboard waits for it.
+    await openDashboard(page, stack.outputs.dashboardUrl!, "#/finops");
   }, 120_000);
 
   afterAll(async () => {
