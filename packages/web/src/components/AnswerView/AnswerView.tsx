@@ -1,6 +1,6 @@
-import { memo, useCallback, useId, useMemo, useState, type MouseEvent } from "react";
+import { memo, useCallback, useId, useMemo, type MouseEvent } from "react";
 import type { JobState } from "@ferry/core/client";
-import { useFerry } from "../../hooks/useFerry";
+import { useCancelJob } from "../../hooks/useCancelJob";
 import { useJobResult } from "../../hooks/useJobResult";
 import { plural } from "../../utils/files";
 import type { Tone } from "../../utils/format";
@@ -29,12 +29,11 @@ export interface AnswerViewProps {
  * failure keeps whatever was written and says why underneath.
  */
 export const AnswerView = memo(function AnswerView({ question, job, missing, documentCount, documentNames }: AnswerViewProps) {
-  const client = useFerry();
   const id = useId();
   const { value, loading, error: resultError, retry } = useJobResult(job);
   const result = useMemo(() => parseRagResult(value), [value]);
   const warnings = useMemo(() => resultWarnings(value), [value]);
-  const [cancelling, setCancelling] = useState(false);
+  const { cancel, cancelling } = useCancelJob(job?.jobId);
   // A source without a title is named after its file, which the reader recognises, rather than its id.
   const citations = useMemo(
     () => (result?.citations ?? []).map((c) => (c.title?.trim() ? c : { ...c, title: documentNames?.get(c.documentId) })),
@@ -56,18 +55,6 @@ export const AnswerView = memo(function AnswerView({ question, job, missing, doc
     },
     [byNumber, jobId],
   );
-
-  const cancel = async () => {
-    if (!job) return;
-    setCancelling(true);
-    try {
-      await client.cancelJob(job.jobId);
-    } catch {
-      // the job's own status says what happened
-    } finally {
-      setCancelling(false);
-    }
-  };
 
   return (
     <article className={styles.turn} aria-labelledby={`${id}-q`} data-status={job?.status}>

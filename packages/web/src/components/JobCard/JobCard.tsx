@@ -1,6 +1,6 @@
-import { memo, useId, useMemo, useState } from "react";
+import { memo, useId, useMemo } from "react";
 import type { JobState } from "@ferry/core/client";
-import { useFerry } from "../../hooks/useFerry";
+import { useCancelJob } from "../../hooks/useCancelJob";
 import { useNow } from "../../hooks/useNow";
 import { formatDuration, formatResult, jobElapsedMs, jobStatusLabel, shortId } from "../../utils/format";
 import { ProgressBar } from "../ProgressBar/ProgressBar";
@@ -9,27 +9,13 @@ import styles from "./JobCard.module.css";
 
 /** One job: status, progress, stage and message, streamed output, result or error, and Cancel while it runs. */
 export const JobCard = memo(function JobCard({ job }: { job: JobState }) {
-  const client = useFerry();
   const headingId = useId();
   const now = useNow(1_000, !job.terminal);
-  const [cancelling, setCancelling] = useState(false);
-  const [cancelError, setCancelError] = useState<string>();
+  const { cancel, cancelling, error: cancelError } = useCancelJob(job.jobId);
   const { label, tone } = jobStatusLabel(job);
   const title = job.kind || "job";
   // The clock re-renders a running card every second; count the output's lines only when it grows.
   const outputLines = useMemo(() => job.output.split("\n").filter(Boolean).length, [job.output]);
-
-  const cancel = async () => {
-    setCancelling(true);
-    setCancelError(undefined);
-    try {
-      await client.cancelJob(job.jobId);
-    } catch (e) {
-      setCancelError(e instanceof Error ? e.message : String(e));
-    } finally {
-      setCancelling(false);
-    }
-  };
 
   return (
     <article className={styles.card} aria-labelledby={headingId}>

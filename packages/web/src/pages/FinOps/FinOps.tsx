@@ -6,6 +6,7 @@ import { ProgressBar } from "../../components/ProgressBar/ProgressBar";
 import { StageList } from "../../components/StageList/StageList";
 import { StatusBadge } from "../../components/StatusBadge/StatusBadge";
 import { useJob } from "../../hooks/useDocuments";
+import { useCancelJob } from "../../hooks/useCancelJob";
 import { useConnectionStatus, useFerry } from "../../hooks/useFerry";
 import { useJobResult } from "../../hooks/useJobResult";
 import { useJobStages } from "../../hooks/useJobStages";
@@ -295,27 +296,15 @@ function UploadLine({ upload }: { upload: UploadState }) {
 
 /** The job of one analysis: its progress and stages while it runs, then the report. */
 function RunView({ run, missing }: { run: RunRecord; missing: boolean }) {
-  const client = useFerry();
   const job = useJob(run.jobId);
   const stages = useJobStages(job);
   const { value, loading, error, retry } = useJobResult(job);
   const report = useMemo(() => readFinopsResult(value), [value]);
-  const [cancelling, setCancelling] = useState(false);
+  const { cancel, cancelling } = useCancelJob(job?.jobId);
 
   if (missing) return <p className={styles.hint}>This analysis is no longer available on the server.</p>;
   if (!job) return <p className={styles.hint}>Loading the analysis…</p>;
   const { label, tone } = jobStatusLabel(job);
-
-  const cancel = async () => {
-    setCancelling(true);
-    try {
-      await client.cancelJob(job.jobId);
-    } catch {
-      // the job's own status says what happened
-    } finally {
-      setCancelling(false);
-    }
-  };
 
   return (
     <div className={styles.run} data-status={job.status}>
