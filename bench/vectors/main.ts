@@ -22,6 +22,7 @@ import { cpus } from "node:os";
 import { createInterface } from "node:readline";
 import { fileURLToPath } from "node:url";
 import { CreateIndexCommand, CreateVectorBucketCommand, PutVectorsCommand, QueryVectorsCommand, S3VectorsClient } from "@aws-sdk/client-s3vectors";
+import { mulberry32 } from "@ferry/core/testing/random";
 
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= "true";
 
@@ -46,16 +47,6 @@ if (SIZES.some((n) => !Number.isInteger(n) || n < TOP_K) || !(QUERIES > 0) || (N
   process.exit(1);
 }
 
-/** Deterministic PRNG (mulberry32). */
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = Math.imul(a ^ (a >>> 15), a | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 /** A random unit vector; 6 decimals keep the JSON short without changing the ranking. */
 function unitVector(random: () => number): number[] {
@@ -120,7 +111,7 @@ await client.send(new CreateIndexCommand({ ...at, dataType: "float32", dimension
 async function roundTripFloor(): Promise<number[]> {
   const floor = { vectorBucketName: at.vectorBucketName, indexName: "floor" };
   await client.send(new CreateIndexCommand({ ...floor, dataType: "float32", dimension: DIMENSION, distanceMetric: "cosine" }));
-  const v = unitVector(prng(7));
+  const v = unitVector(mulberry32(7));
   await client.send(new PutVectorsCommand({ ...floor, vectors: [{ key: "only", data: { float32: v } }] }));
   const ms: number[] = [];
   for (let i = 0; i < 105; i++) {
@@ -131,7 +122,7 @@ async function roundTripFloor(): Promise<number[]> {
   return ms;
 }
 
-const dataRandom = prng(1);
+const dataRandom = mulberry32(1);
 /** Grows the data set to `size`, writing the new vectors through PutVectors; returns vectors/s. */
 async function loadUpTo(size: number): Promise<number> {
   const start = rows.length;
@@ -171,7 +162,7 @@ interface Row {
 }
 
 async function measure(size: number, loadRate: number, filtered: boolean): Promise<Row> {
-  const random = prng(1000 + size + (filtered ? 1 : 0));
+  const random = mulberry32(1000 + size + (filtered ? 1 : 0));
   const queries = Array.from({ length: QUERIES }, () => unitVector(random));
   for (const q of queries.slice(0, 5)) await emulatorQuery(q, filtered); // warm-up
   const emulatorMs: number[] = [];

@@ -4,6 +4,7 @@ import type { AddressInfo, Server } from "node:net";
 import type { Socket } from "node:net";
 import { EventStreamCodec, type Message } from "@smithy/eventstream-codec";
 import { sleep } from "../util/async";
+import { mulberry32 } from "./random";
 
 /**
  * An HTTP-level fake of `bedrock-runtime` for contract tests of the Bedrock adapters,
@@ -285,16 +286,13 @@ export async function startBedrockFake(): Promise<BedrockFake> {
  * vectors and different texts unrelated ones. Exported so tests can check order.
  */
 export function fakeEmbedding(text: string, dimension: number, normalize = true): number[] {
-  let seed = 0x811c9dc5;
+  let seed = 0x811c9dc5; // FNV-1a of the text seeds the generator
   for (let i = 0; i < text.length; i++) seed = Math.imul(seed ^ text.charCodeAt(i), 0x01000193);
+  const random = mulberry32(seed);
   const out: number[] = [];
   let norm = 0;
   for (let i = 0; i < dimension; i++) {
-    // mulberry32
-    seed = (seed + 0x6d2b79f5) | 0;
-    let t = Math.imul(seed ^ (seed >>> 15), seed | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    const v = ((t ^ (t >>> 14)) >>> 0) / 2 ** 32 - 0.5;
+    const v = random() - 0.5;
     out.push(v);
     norm += v * v;
   }

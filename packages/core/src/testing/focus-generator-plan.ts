@@ -7,16 +7,6 @@ import { type RawRow, NULL_TOKEN, quote, unquote } from "./focus-generator-templ
  * drawn from one seeded PRNG in a fixed order, so a seed names one dataset.
  */
 
-/** Deterministic PRNG (mulberry32): 32 bits of state, good enough for test data, and byte-stable. */
-export function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = Math.imul(a ^ (a >>> 15), a | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 export type Random = () => number;
 

@@ -27,7 +27,8 @@ import { fileURLToPath } from "node:url";
 import { createGzip } from "node:zlib";
 import { type DuckDBConnection, DuckDBInstance } from "@duckdb/node-api";
 import { z } from "zod";
-import { AMOUNT_DIGITS, AMOUNT_SCALE, FIXED_ROWS_PER_DAY, MODEL, type Plan, type Stream, mulberry32, planFocus } from "./focus-generator-plan";
+import { AMOUNT_DIGITS, AMOUNT_SCALE, FIXED_ROWS_PER_DAY, MODEL, type Plan, type Stream, planFocus } from "./focus-generator-plan";
+import { mulberry32 } from "./random";
 import { FOCUS_COLUMNS, type RawRow, builtinFocusTemplates, quote, readFocusTemplates, unquote } from "./focus-generator-templates";
 
 export { FOCUS_COLUMNS, FOCUS_MANDATORY_COLUMNS, tokenizeCsv, unquote } from "./focus-generator-templates";

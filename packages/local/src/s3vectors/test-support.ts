@@ -11,6 +11,7 @@ import {
 } from "@aws-sdk/client-s3vectors";
 import { startS3VectorsEmulator } from "./server";
 import type { DistanceMetric, S3VectorsEmulator, S3VectorsEmulatorOptions } from "./types";
+import { mulberry32 } from "@ferry/core/testing/random";
 
 /**
  * Test-only helpers: emulators on free ports, the real SDK client pointed at
@@ -103,17 +104,8 @@ export async function rejection(promise: Promise<unknown>): Promise<S3VectorsSer
   return outcome;
 }
 
-/** Deterministic PRNG (mulberry32), so a failing case can be replayed. */
-export function seeded(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+/** Deterministic PRNG, so a failing case can be replayed. */
+export const seeded = mulberry32;
 
 export function randomVectors(count: number, dimension: number, seed: number): number[][] {
   const random = seeded(seed);
