@@ -6,6 +6,7 @@ import { plural } from "../../utils/files";
 import type { Tone } from "../../utils/format";
 import { citationTitle, formatScore, modelLabel, parseRagResult, resultWarnings, sourceElementId, type RagCitation } from "../../utils/rag";
 import { Markdown } from "../Markdown/Markdown";
+import { RetryError } from "../RetryError/RetryError";
 import { ProgressBar } from "../ProgressBar/ProgressBar";
 import { StatusBadge } from "../StatusBadge/StatusBadge";
 import styles from "./AnswerView.module.css";
@@ -96,14 +97,7 @@ export const AnswerView = memo(function AnswerView({ question, job, missing, doc
       {job?.status === "cancelled" && <p className={styles.note}>Stopped{text ? "; the answer above is incomplete." : "."}</p>}
       {missing && <p className={styles.note}>This answer is no longer available on the server.</p>}
       {loading && <p className={styles.note}>Downloading the answer…</p>}
-      {resultError && (
-        <p role="alert" className={styles.error}>
-          {resultError}{" "}
-          <button type="button" className="button" onClick={retry}>
-            Try again
-          </button>
-        </p>
-      )}
+      {resultError && <RetryError message={resultError} onRetry={retry} />}
 
       {result && (
         <>

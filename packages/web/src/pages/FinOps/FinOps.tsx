@@ -2,6 +2,7 @@ import { useEffect, useId, useMemo, useRef, useState, type FormEvent } from "rea
 import { ActionRejectedError } from "@ferry/core/client";
 import { FinopsReport } from "../../components/FinopsReport/FinopsReport";
 import { Markdown } from "../../components/Markdown/Markdown";
+import { RetryError } from "../../components/RetryError/RetryError";
 import { ProgressBar } from "../../components/ProgressBar/ProgressBar";
 import { StageList } from "../../components/StageList/StageList";
 import { StatusBadge } from "../../components/StatusBadge/StatusBadge";
@@ -350,14 +351,7 @@ function RunView({ run, missing }: { run: RunRecord; missing: boolean }) {
       )}
       {job.status === "cancelled" && <p className={styles.hint}>Stopped before it finished.</p>}
       {loading && <p className={styles.hint}>Downloading the report…</p>}
-      {error && (
-        <p role="alert" className={styles.error}>
-          {error}{" "}
-          <button type="button" className="button" onClick={retry}>
-            Try again
-          </button>
-        </p>
-      )}
+      {error && <RetryError message={error} onRetry={retry} />}
       {job.status === "completed" && value !== undefined && !report && (
         <p role="alert" className={styles.error}>
           The analysis finished but its result has no report.
